@@ -1,0 +1,161 @@
+"""Text to syntax tree: `parse(text, path) -> (Module, diagnostics)`.
+
+The grammar is `grammar/envdsl.lark`, loaded once per process. Parsing never
+raises on bad input: lark's exceptions become coded diagnostics with a located
+"expected … found …" message.
+
+Keywords. lark's contextual lexer only lexes a keyword where the current LALR
+state has an action for it. LALR merges lookaheads, so right after an
+expression the state also "accepts" every keyword that can follow an
+expression anywhere in the grammar (`description` can follow an invariant's
+expression, for example). Without help, a field called `description` written
+after a field with a `check` would be lexed as the keyword and rejected.
+`_KeywordLexer` mends exactly that case: when a word could be both a keyword
+and a name, it feeds the keyword to a copy of the parser state and keeps it as
+a keyword only if the parser really takes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import lark
+from lark import Token, Tree
+from lark.parsers.lalr_parser_state import ParserState
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from envdsl.diagnostics import messages
+from envdsl.diagnostics.diagnostic import Diagnostic
+from envdsl.diagnostics.span import Span
+from envdsl.syntax import ast
+from envdsl.syntax.transform import ToAst
+
+GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "envdsl.lark"
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+class _KeywordLexer(lark.lexer.Lexer):
+    """Wraps lark's contextual lexer; see the module docstring."""
+
+    def __init__(self, inner: lark.lexer.ContextualLexer, keywords: frozenset[str]) -> None:
+        self.inner = inner
+        self.keywords = keywords
+
+    def lex(self, lexer_state, parser_state) -> Iterator[Token]:  # type: ignore[override]
+        states = parser_state.parse_conf.parse_table.states
+        # The probe runs no tree-building callbacks: lark's callbacks reuse
+        # child lists in place, so running them on a copy would corrupt the tree.
+        probe_conf = copy.copy(parser_state.parse_conf)
+        probe_conf.callbacks = {}
+        for token in self.inner.lex(lexer_state, parser_state):
+            if token.type in self.keywords and "NAME" in states[parser_state.position]:
+                probe = ParserState(probe_conf, None, list(parser_state.state_stack), [])
+                try:
+                    probe.feed_token(token)
+                except UnexpectedToken:
+                    token = Token.new_borrow_pos("NAME", str(token), token)
+            yield token
+
+
+@dataclass(frozen=True)
+class Grammar:
+    lark: lark.Lark
+    terminal_text: dict[str, str]  # terminal name -> how a person writes it
+
+
+@functools.cache
+def grammar() -> Grammar:
+    parser = lark.Lark(
+        GRAMMAR_PATH.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        start=["start", "expr"],
+        cache=False,
+    )
+    keywords: set[str] = set()
+    terminal_text: dict[str, str] = {}
+    for term in parser.terminals:
+        pattern = term.pattern
+        if isinstance(pattern, lark.lexer.PatternStr):
+            terminal_text[term.name] = f"`{pattern.value}`"
+            if _NAME_RE.match(pattern.value):
+                keywords.add(term.name)
+    terminal_text.update(
+        NAME="a name", STRING="a string", INT="an integer", DECIMAL="a decimal number", _END="end of file",
+        **{"$END": "end of file"},
+    )
+    frontend = parser.parser
+    frontend.lexer = _KeywordLexer(frontend.lexer, frozenset(keywords))
+    return Grammar(parser, terminal_text)
+
+
+def parse(text: str, path: str) -> tuple[ast.Module, list[Diagnostic]]:
+    """Parse one `.envdsl` file. Returns a Module (with `env=None` on a syntax error)."""
+    comments: list[ast.Comment] = []
+    for match in re.finditer(r"//[^\n]*", text):
+        comments.append(ast.Comment(match.group(0), Span(path, match.start(), match.end())))
+    g = grammar()
+    try:
+        tree = g.lark.parse(text, start="start")
+    except UnexpectedInput as error:
+        return ast.Module(path, None, ()), [_syntax_diagnostic(error, text, path, g)]
+    transformer = ToAst(path, text, parse_interpolation)
+    env = transformer.transform(tree)
+    real_comments = tuple(c for c in comments if not transformer.inside_string(c.span.start))
+    return ast.Module(path, env, real_comments), transformer.diagnostics
+
+
+def parse_expr(text: str, path: str, offset: int = 0) -> tuple[ast.Expr | None, list[Diagnostic]]:
+    """Parse a lone expression whose text starts at `offset` in `path`."""
+    g = grammar()
+    try:
+        tree = g.lark.parse(text, start="expr")
+    except UnexpectedInput as error:
+        return None, [_syntax_diagnostic(error, text, path, g, offset)]
+    transformer = ToAst(path, text, parse_interpolation, offset=offset)
+    return transformer.transform(tree), transformer.diagnostics
+
+
+def parse_interpolation(source: str, path: str, offset: int) -> tuple[ast.Expr | None, list[Diagnostic]]:
+    expr, diagnostics = parse_expr(source, path, offset)
+    return expr, [messages.bad_interpolation(d) for d in diagnostics]
+
+
+def _describe(token_type: str, g: Grammar) -> str:
+    return g.terminal_text.get(token_type, token_type.lower())
+
+
+def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str, g: Grammar, offset: int = 0) -> Diagnostic:
+    if isinstance(error, UnexpectedToken):
+        token: Token = error.token
+        expected = sorted({_describe(t, g) for t in error.expected})
+        if token.type == "$END":
+            start = len(text)
+            found = "end of file"
+            end = start
+        else:
+            start = token.start_pos if token.start_pos is not None else len(text)
+            end = token.end_pos if token.end_pos is not None else start
+            found = f"`{token}`" if token.type != "STRING" else "a string"
+        return messages.unexpected_token(Span(path, offset + start, offset + end), found, expected)
+    if isinstance(error, UnexpectedEOF):
+        expected = sorted({_describe(t, g) for t in error.expected})
+        return messages.unexpected_token(Span(path, offset + len(text), offset + len(text)), "end of file", expected)
+    assert isinstance(error, UnexpectedCharacters)
+    start = error.pos_in_stream or 0
+    char = text[start : start + 1]
+    if char == '"':
+        return messages.unterminated_string(Span(path, offset + start, offset + start + 1))
+    return messages.unexpected_character(Span(path, offset + start, offset + start + 1), char)
+
+
+def tree_of(text: str) -> Tree:
+    """The bare lark parse tree (used by the benchmark as the baseline)."""
+    return grammar().lark.parse(text, start="start")
