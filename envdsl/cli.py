@@ -1,0 +1,157 @@
+"""The `envdsl` command line.
+
+Exit codes, for every command: 0 success, 1 the input has errors (or
+`--check` found a difference), 2 usage errors (bad flags, missing paths),
+3 an internal error — a bug in envdsl, reported in one short paragraph with
+the traceback saved to a file instead of printed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import click
+
+from envdsl.diagnostics.diagnostic import Diagnostic, has_errors
+from envdsl.diagnostics.render import FORMATS, render, summary, to_json
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _paths_argument():
+    return click.argument("paths", nargs=-1, type=click.Path(path_type=Path), required=True)
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    from envdsl.workspace import find_specs
+
+    specs, problems = find_specs(list(paths))
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    if problems:
+        raise SystemExit(EXIT_USAGE)
+    if not specs:
+        click.echo(f"error: no {'.envdsl'} files under {', '.join(map(str, paths))}", err=True)
+        raise SystemExit(EXIT_USAGE)
+    return specs
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="envdsl")
+def main() -> None:
+    """envdsl: compile environment specs into verified, executable tool-use environments."""
+
+
+@main.command("check")
+@_paths_argument()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="full", show_default=True, help="How to show diagnostics.")
+@click.option("--no-seed", is_flag=True, help="Skip validating seed data.")
+def check_command(paths: tuple[Path, ...], fmt: str, no_seed: bool) -> None:
+    """Parse and type-check specs (and their seed data); report every problem."""
+    from envdsl.workspace import load_spec
+
+    specs = _expand(paths)
+    all_diagnostics = []
+    chunks: list[str] = []
+    json_items: list[dict] = []
+    for path in specs:
+        loaded = load_spec(path, with_seed=not no_seed)
+        all_diagnostics.extend(loaded.diagnostics)
+        if fmt == "json":
+            json_items.extend(to_json(d, loaded.sources) for d in sorted(loaded.diagnostics, key=Diagnostic.sort_key))
+        elif loaded.diagnostics:
+            chunks.append(render(loaded.diagnostics, loaded.sources, fmt))
+    if fmt == "json":
+        click.echo(json.dumps(json_items, indent=2, ensure_ascii=False))
+    else:
+        if chunks:
+            click.echo("".join(chunks).rstrip("\n") + "\n", err=True, nl=False)
+        click.echo(f"checked {len(specs)} spec{'s' if len(specs) != 1 else ''}: {summary(all_diagnostics)}", err=True)
+    raise SystemExit(EXIT_ERRORS if has_errors(all_diagnostics) else EXIT_OK)
+
+
+@main.command("fmt")
+@_paths_argument()
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not formatted.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a diff of what would change.")
+def fmt_command(paths: tuple[Path, ...], check_only: bool, show_diff: bool) -> None:
+    """Rewrite specs in the canonical layout (comments kept)."""
+    import difflib
+
+    from envdsl.diagnostics.span import SourceMap
+    from envdsl.syntax.fmt import format_text
+    from envdsl.workspace import display
+
+    specs = _expand(paths)
+    failed = False
+    changed: list[str] = []
+    for path in specs:
+        shown = display(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            click.echo(f"error: cannot read {shown}: {error}", err=True)
+            failed = True
+            continue
+        formatted, diagnostics = format_text(text, shown)
+        if formatted is None:
+            sources = SourceMap()
+            sources.add(shown, text)
+            click.echo(render(diagnostics, sources, "full"), err=True, nl=False)
+            failed = True
+            continue
+        if formatted == text:
+            continue
+        changed.append(shown)
+        if show_diff:
+            click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True), shown, shown)), nl=False)
+        if not check_only:
+            _atomic_write(path, formatted)
+    verb = "would reformat" if check_only else "reformatted"
+    for shown in changed:
+        click.echo(f"{verb} {shown}", err=True)
+    click.echo(f"{len(changed)} of {len(specs)} file{'s' if len(specs) != 1 else ''} {verb}", err=True)
+    raise SystemExit(EXIT_ERRORS if failed or (check_only and changed) else EXIT_OK)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a killed run never leaves half a file."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
+        tmp.write(text)
+    Path(tmp.name).replace(path)
+
+
+def run() -> int:
+    """Entry point with the internal-error policy of the module docstring."""
+    try:
+        main.main(standalone_mode=False)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return EXIT_ERRORS
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    except Exception:  # noqa: BLE001 - the one place bugs are turned into a report
+        with tempfile.NamedTemporaryFile("w", prefix="envdsl-crash-", suffix=".txt", delete=False) as report:
+            traceback.print_exc(file=report)
+        kind = sys.exc_info()[0]
+        click.echo(
+            f"internal error: envdsl hit a bug ({kind.__name__ if kind else 'unknown'}). "
+            f"Nothing was written. Details: {report.name}\nPlease report it with the spec that triggered it.",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(run())
