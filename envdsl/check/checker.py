@@ -458,7 +458,7 @@ class Checker:
                 self.error(messages.unused_parameter(binding.span, name, binding.name))
         for binding in ctx.locals:
             if not binding.used:
-                self.error(messages.unused_variable(binding.span, binding.name))
+                self.error(messages.unused_variable(binding.span, binding.name, binding.kind))
         for err, span in ctx.raises.items():
             if err not in ctx.raised and err not in ctx.implicit_raises:
                 self.error(messages.unused_error(span, name, err))
@@ -702,7 +702,7 @@ class Checker:
         if isinstance(node.obj, ast.Name) and node.obj.ident.name in self.enums and scope.lookup(node.obj.ident.name) is None:
             enum = self.enums[node.obj.ident.name]
             if node.name.name not in enum.values:
-                self.error(messages.unknown("unknown-name", node.name.span, f"value of `{enum.name}`", node.name.name, enum.values))
+                self.error(messages.unknown_enum_value(node.name.span, enum.name, node.name.name, enum.values))
                 return _error_expr(node.span)
             return ir.EnumValue(enum.name, node.name.name, t.EnumT(enum.name, enum.values), node.span)
         obj = self.expr(node.obj, scope, ctx)
@@ -935,6 +935,8 @@ class Checker:
     def _expr_Insert(self, node: ast.Insert, scope: Scope, ctx: ToolCtx, expected) -> ir.Expr:
         if ctx.pure is not None:
             self.error(messages.effect_in_pure_context(node.span, ctx.pure))
+            for f in node.fields:
+                self.expr(f.value, scope, ctx)
             return _error_expr(node.span)
         entity_name = self._entity_ref(node.entity)
         if entity_name is None or entity_name not in self.entities:

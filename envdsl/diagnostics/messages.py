@@ -133,6 +133,14 @@ def unknown_field(span: Span, owner: str, name: str, candidates: Iterable[str]) 
     return make("unknown-field", f"`{owner}` has no field `{name}`", span, "no such field", help=help, fix=fix)
 
 
+def unknown_enum_value(span: Span, enum: str, name: str, values: Iterable[str]) -> Diagnostic:
+    values = list(values)
+    help, fix = _did_you_mean(span, name, values)
+    if help is None:
+        help = f"`{enum}` has: {_one_of(values)}"
+    return make("unknown-name", f"`{enum}` has no value `{name}`", span, "no such value", help=help, fix=fix)
+
+
 def missing_header(span: Span, header: str, example: str) -> Diagnostic:
     return make("missing-header", f"environment has no `{header}`", span, f"`{header}` is required", help=f"add `{example}`")
 
@@ -297,8 +305,12 @@ def unreachable(span: Span) -> Diagnostic:
     return make("unreachable-code", "unreachable statement", span, "never runs: the block has already returned")
 
 
-def unused_variable(span: Span, name: str) -> Diagnostic:
-    return make("unused-variable", f"`{name}` is never used", span, "unused", help="remove the `let`, or use the value")
+def unused_variable(span: Span, name: str, kind: str = "local") -> Diagnostic:
+    if kind == "loop":
+        help = "use the loop variable, or count with `count(…)` instead of looping"
+    else:
+        help = "remove the `let`, or use the value"
+    return make("unused-variable", f"`{name}` is never used", span, "unused", help=help)
 
 
 def unused_parameter(span: Span, tool: str, name: str) -> Diagnostic:
