@@ -8,7 +8,7 @@ turns them into literals.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from envdsl.ir import types as t
 

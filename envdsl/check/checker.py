@@ -803,12 +803,13 @@ class Checker:
         op = node.op
         if op in ("and", "or"):
             left = self.expect_bool(node.left, scope, ctx, f"on the left of `{op}`")
+            # The right operand runs only when the left is true (`and`) or false
+            # (`or`): `x != none and x.f > 0`, `x == none or x.f > 0` narrow x.
+            pairs = _non_none_vars(left) if op == "and" else _none_vars(left)
             right_scope = scope
-            if op == "and":  # `x != none and x.f > 0` narrows x on the right
-                pairs = _non_none_vars(left)
-                if pairs:
-                    right_scope = scope.child()
-                    right_scope.narrowed.update(dict(pairs))
+            if pairs:
+                right_scope = scope.child()
+                right_scope.narrowed.update(dict(pairs))
             right = self.expect_bool(node.right, right_scope, ctx, f"on the right of `{op}`")
             return ir.Binary(op, left, right, t.BOOL, node.span)
         # Check the side that gives context first, so that a decimal literal

@@ -8,7 +8,7 @@ touching the checker (the same reason mypy keeps `messages.py`).
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from envdsl.diagnostics.codes import BY_NAME
 from envdsl.diagnostics.diagnostic import Diagnostic, Fix, Label
@@ -207,8 +207,8 @@ def unsupported_field_type(span: Span, type_name: str) -> Diagnostic:
     )
 
 
-def seed_entity_mismatch(span: Span, why: str) -> Diagnostic:
-    return make("seed-entity-mismatch", why, span, "here")
+def seed_entity_mismatch(span: Span, why: str, help: str | None = None) -> Diagnostic:
+    return make("seed-entity-mismatch", why, span, "here", help=help)
 
 
 # ------------------------------------------------------------------ types
@@ -368,7 +368,8 @@ def seed_unknown_field(span: Span, entity: str, name: str, candidates: Iterable[
 
 def seed_missing_field(span: Span, entity: str, fields: list[str]) -> Diagnostic:
     listed = ", ".join(f"`{f}`" for f in fields)
-    return make("seed-missing-field", f"`{entity}` row leaves out {listed}, which has no default", span, f"missing {listed}")
+    which = "which have no default" if len(fields) > 1 else "which has no default"
+    return make("seed-missing-field", f"`{entity}` row leaves out {listed}, {which}", span, f"missing {listed}")
 
 
 def seed_bad_value(span: Span, entity: str, field: str, expected: str, detail: str) -> Diagnostic:
@@ -419,5 +420,34 @@ def seed_invariant_violation(span: Span, name: str, invariant_span: Span, detail
         f"the seed breaks invariant \"{name}\"{': ' + detail if detail else ''}",
         span,
         "violating row" if detail else "seeded here",
+        secondary=[(invariant_span, "the invariant")],
+    )
+
+
+# ------------------------------------------------------------------ seeds (loader details)
+
+
+def seed_duplicate_entry(span: Span, what: str, first: Span) -> Diagnostic:
+    return make("seed-shape", f"{what} is given twice", span, "again here", secondary=[(first, "first here")])
+
+
+def seed_missing_column(span: Span, entity: str, fields: list[str]) -> Diagnostic:
+    listed = ", ".join(f"`{f}`" for f in fields)
+    plural = len(fields) > 1
+    return make(
+        "seed-missing-field",
+        f"the CSV seed of `{entity}` has no column {listed}, which ha{'ve' if plural else 's'} no default",
+        span,
+        f"missing {listed}",
+        help="add the column to the header row",
+    )
+
+
+def seed_invariant_unevaluable(span: Span, name: str, invariant_span: Span, reason: str, *, on_row: bool) -> Diagnostic:
+    return make(
+        "seed-invariant-violation",
+        f"invariant \"{name}\" cannot be evaluated on the seed: {reason}",
+        span,
+        "evaluated on this row" if on_row else "seeded here",
         secondary=[(invariant_span, "the invariant")],
     )

@@ -7,7 +7,7 @@ reader, so output is stable across machines (goldens depend on that).
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 from envdsl.diagnostics.codes import CODES
 from envdsl.diagnostics.diagnostic import Diagnostic, Label

@@ -20,14 +20,14 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import lark
 from lark import Token, Tree
-from lark.parsers.lalr_parser_state import ParserState
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_parser_state import ParserState
 
 from envdsl.diagnostics import messages
 from envdsl.diagnostics.diagnostic import Diagnostic

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import bisect
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from lark import Token, Transformer, v_args
 
