@@ -118,6 +118,78 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool, show_diff: bool) -> N
     raise SystemExit(EXIT_ERRORS if failed or (check_only and changed) else EXIT_OK)
 
 
+@main.command("explain")
+@click.argument("code", required=False)
+def explain_command(code: str | None) -> None:
+    """Explain a diagnostic CODE (`E0103` or `unknown-name`): what it means, a bad example and its fix.
+
+    Without a code, list every code.
+    """
+    from envdsl.diagnostics.catalog import lookup, render_entry, suggest
+    from envdsl.diagnostics.codes import CODES
+
+    if code is None:
+        for known in CODES.values():
+            click.echo(f"{known.code}  {known.name:<26} {known.summary}")
+        raise SystemExit(EXIT_OK)
+    entry = lookup(code)
+    if entry is None:
+        guess = suggest(code)
+        hint = f"; did you mean `{guess}`?" if guess else ""
+        click.echo(f"error: no diagnostic code `{code}`{hint} (`envdsl explain` lists them all)", err=True)
+        raise SystemExit(EXIT_USAGE)
+    click.echo(render_entry(entry), nl=False)
+    raise SystemExit(EXIT_OK)
+
+
+@main.command("compile")
+@_paths_argument()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("compiled"), show_default=True, help="Folder for compiled/<domain>/<env>/.")
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 listing stale or missing files, with a diff.")
+def compile_command(paths: tuple[Path, ...], out_dir: Path, check_only: bool) -> None:
+    """Compile specs into schema.sql, tools.py, tools.json and manifest.json per environment."""
+    from envdsl.emit.driver import Mode, apply, build_output
+    from envdsl.workspace import load_spec
+
+    specs = _expand(paths)
+    outputs = []
+    failed = False
+    chunks: list[str] = []
+    for path in specs:
+        loaded = load_spec(path)
+        if loaded.diagnostics and has_errors(loaded.diagnostics):
+            chunks.append(render(loaded.diagnostics, loaded.sources, "full"))
+        if not loaded.ok or loaded.env is None:
+            failed = True
+            continue
+        seed = loaded.seed
+        text = path.read_text(encoding="utf-8")
+        outputs.append(
+            build_output(loaded.env, path, text, out_dir, getattr(seed, "hash", None), seed.count() if seed is not None else 0)  # type: ignore[attr-defined]
+        )
+    if chunks:
+        click.echo("".join(chunks).rstrip("\n") + "\n", err=True, nl=False)
+    report = apply(outputs, out_dir, Mode.CHECK if check_only else Mode.WRITE)
+    if check_only:
+        for outcome in report.problems:
+            click.echo(outcome.diff, nl=False)
+        for outcome in report.problems:
+            click.echo(f"{outcome.status}: {out_dir.as_posix()}/{outcome.path}", err=True)
+        if report.problems:
+            command = "envdsl compile " + " ".join(p.as_posix() for p in paths)
+            if out_dir != Path("compiled"):
+                command += f" --out {out_dir.as_posix()}"
+            click.echo(f"{len(report.problems)} generated file(s) out of date; regenerate with: {command}", err=True)
+        else:
+            click.echo(f"{len(outputs)} environment(s) up to date in {out_dir.as_posix()}/", err=True)
+        raise SystemExit(EXIT_ERRORS if failed or report.problems else EXIT_OK)
+    changed = sorted({o.path.rsplit("/", 1)[0] for o in report.written})
+    for folder in changed:
+        click.echo(f"wrote {out_dir.as_posix()}/{folder}/", err=True)
+    click.echo(f"compiled {len(outputs)} of {len(specs)} spec(s): {len(changed)} changed", err=True)
+    raise SystemExit(EXIT_ERRORS if failed else EXIT_OK)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a killed run never leaves half a file."""
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:

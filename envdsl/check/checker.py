@@ -26,6 +26,7 @@ from envdsl.diagnostics.span import Span
 from envdsl.ir import nodes as ir
 from envdsl.ir import types as t
 from envdsl.syntax import ast
+from envdsl.syntax.parser import call_deep
 
 DEFAULT_CLOCK = dt.datetime(2026, 1, 1, 0, 0, 0)
 BUILTIN_ERRORS = {"NotFound": "No row has the key the caller gave."}
@@ -38,7 +39,10 @@ def check(module: ast.Module) -> tuple[ir.Env | None, list[Diagnostic]]:
     if module.env is None:
         return None, []
     checker = Checker(module)
-    env = checker.run()
+    try:
+        env = call_deep(checker.run)
+    except RecursionError:
+        return None, [messages.too_deeply_nested(module.env.span)]
     diagnostics = sorted(checker.diagnostics, key=Diagnostic.sort_key)
     return (None if has_errors(diagnostics) else env), diagnostics
 
@@ -140,6 +144,11 @@ class Checker:
         headers = self._headers(items)
         self._reserve(self.env_ast.name)
         self._collect_types(items)
+        for item in items:
+            if isinstance(item, ast.Seed) and item.entity is not None and item.entity.name not in self.entity_asts:
+                self.error(
+                    messages.unknown("seed-entity-mismatch", item.entity.span, "entity", item.entity.name, self.entity_asts)
+                )
         for decl in self.entity_asts.values():
             self._entity_fields(decl)
         for decl in self.entity_asts.values():
@@ -381,8 +390,6 @@ class Checker:
                     ctx = ToolCtx(None, pure="a `check`", row_local=True)
                     scope = Scope(row=(row, name))
                     checks.append(self.expect_bool(mod.cond, scope, ctx, "in a check"))
-            if f.is_key and isinstance(ftype, t.OptionalT):
-                self.error(messages.bad_key_type(f.type.span, name, str(ftype)))
             fields.append(ir.Field(fname, ftype, f.is_key, unique or f.is_key, default, tuple(checks), doc, f.span))
         key = self.entity_keys.get(name, "")
         self.entities[name] = ir.Entity(name, _doc(decl.doc), tuple(fields), key, decl.span)
@@ -498,17 +505,18 @@ class Checker:
     def stmt(self, stmt: ast.Stmt, scope: Scope, ctx: ToolCtx) -> tuple[ir.Stmt | None, bool]:
         if isinstance(stmt, ast.Let):
             value = self.expr(stmt.value, scope, ctx)
-            if self._reserve(stmt.name):
-                existing = scope.lookup(stmt.name.name)
-                if existing is not None:
-                    self.error(messages.duplicate(stmt.name.span, "name", stmt.name.name, existing[0].span))
-                else:
-                    binding = Binding(stmt.name.name, value.type, "local", stmt.name.span)
-                    scope.names[stmt.name.name] = binding
-                    ctx.locals.append(binding)
+            # A reserved name is reported but still bound, so its uses don't cascade.
+            self._reserve(stmt.name)
+            existing = scope.lookup(stmt.name.name)
+            if existing is not None:
+                self.error(messages.duplicate(stmt.name.span, "name", stmt.name.name, existing[0].span))
+            else:
+                binding = Binding(stmt.name.name, value.type, "local", stmt.name.span)
+                scope.names[stmt.name.name] = binding
+                ctx.locals.append(binding)
             return ir.Let(stmt.name.name, value, stmt.span), False
         if isinstance(stmt, ast.Require):
-            cond = self.expect_bool(stmt.cond, scope, ctx, "after `require`")
+            cond = self._condition(stmt.cond, scope, ctx, "after `require`")
             err = stmt.error.name
             ctx.raised.add(err)
             if err not in ctx.raises and err not in ctx.implicit_raises:
@@ -565,7 +573,7 @@ class Checker:
             ctx.deletes.add(target.type.name)
             return ir.Delete(target, target.type.name, stmt.span), False
         if isinstance(stmt, ast.If):
-            cond = self.expect_bool(stmt.cond, scope, ctx, "after `if`")
+            cond = self._condition(stmt.cond, scope, ctx, "after `if`")
             then_scope = scope.child()
             for name, narrowed in _non_none_vars(cond):
                 then_scope.narrowed[name] = narrowed
@@ -598,13 +606,13 @@ class Checker:
             elif not isinstance(iterable.type, t.ErrorT):
                 self.error(messages.not_iterable(iterable.span, str(iterable.type)))
             body_scope = scope.child()
-            if self._reserve(stmt.var):
-                existing = scope.lookup(stmt.var.name)
-                if existing is not None:
-                    self.error(messages.duplicate(stmt.var.span, "name", stmt.var.name, existing[0].span))
-                binding = Binding(stmt.var.name, item_type, "loop", stmt.var.span)
-                body_scope.names[stmt.var.name] = binding
-                ctx.locals.append(binding)
+            self._reserve(stmt.var)
+            existing = scope.lookup(stmt.var.name)
+            if existing is not None:
+                self.error(messages.duplicate(stmt.var.span, "name", stmt.var.name, existing[0].span))
+            binding = Binding(stmt.var.name, item_type, "loop", stmt.var.span)
+            body_scope.names[stmt.var.name] = binding
+            ctx.locals.append(binding)
             body, _ = self.block(stmt.body, body_scope, ctx)
             return ir.For(stmt.var.name, iterable, tuple(body), stmt.span), False
         if isinstance(stmt, ast.Return):
@@ -622,10 +630,19 @@ class Checker:
         assert isinstance(stmt, ast.ExprStmt)
         return ir.ExprStmt(self.expr(stmt.expr, scope, ctx), stmt.span), False
 
+    def _condition(self, node: ast.Expr, scope: Scope, ctx: ToolCtx, context: str) -> ir.Expr:
+        """A `require` or `if` condition: pure, so that checking it changes nothing."""
+        saved = ctx.pure
+        ctx.pure = ctx.pure or "a condition"
+        try:
+            return self.expect_bool(node, scope, ctx, context)
+        finally:
+            ctx.pure = saved
+
     def row_expr(self, node: ast.Expr, scope: Scope, ctx: ToolCtx, what: str) -> ir.Expr:
         value = self.expr(node, scope, ctx)
         if isinstance(value.type, t.OptionalT) and isinstance(value.type.inner, t.EntityT):
-            self.error(messages.optional_access(value.span, str(value.type), _var_name(node)))
+            self.error(messages.optional_access(value.span, str(value.type), _var_name(node), _suggested_error(ctx)))
             return _error_expr(node.span)
         if not isinstance(value.type, (t.EntityT, t.ErrorT)):
             self.error(messages.not_a_row(value.span, what, str(value.type)))
@@ -710,7 +727,7 @@ class Checker:
         if isinstance(obj_type, t.ErrorT):
             return _error_expr(node.span)
         if isinstance(obj_type, t.OptionalT) and isinstance(obj_type.inner, (t.EntityT, t.RecordT)):
-            self.error(messages.optional_access(obj.span, str(obj_type), _var_name(node.obj)))
+            self.error(messages.optional_access(obj.span, str(obj_type), _var_name(node.obj), _suggested_error(ctx)))
             return _error_expr(node.span)
         if isinstance(obj_type, t.EntityT):
             if ctx.row_local and not (isinstance(obj, ir.Var) and obj.kind == "row"):
@@ -747,6 +764,8 @@ class Checker:
         arity, signature, _ = BUILTINS[name]
         if len(node.args) != arity:
             self.error(messages.wrong_arity(node.span, name, str(arity), len(node.args)))
+            for arg in node.args:  # still resolve them: their names are used
+                self.expr(arg, scope, ctx)
             return _error_expr(node.span)
         if name in IMPURE and ctx.row_local:
             self.error(messages.impure_check(node.span, f"`{name}()` changes with the clock"))
@@ -768,7 +787,8 @@ class Checker:
                 self.error(messages.bad_literal(text.span, name, text.value, example))
                 return _error_expr(node.span)
         if name == "datetime":
-            self.error(messages.type_mismatch(node.args[0].span, "a string literal", "an expression", "in `datetime(…)`"))
+            self.expr(node.args[0], scope, ctx)
+            self.error(messages.literal_required(node.args[0].span, "datetime", "2026-03-01T09:00:00"))
             return _error_expr(node.span)
         first_expected = expected if name in ("min", "max", "abs", "coalesce") else None
         args: list[ir.Expr] = []
@@ -781,7 +801,7 @@ class Checker:
             args.append(self.expr(arg, scope, ctx, hint))
         result = signature([a.type for a in args])
         if isinstance(result, str):
-            self.error(messages.make("type-mismatch", f"`{name}`: {result}", node.span, "here"))
+            self.error(messages.builtin_arguments(node.span, name, result))
             return _error_expr(node.span)
         return ir.Call(name, tuple(args), result, node.span)
 
@@ -981,10 +1001,10 @@ class Checker:
     def _bound_scope(self, var: ast.Ident, entity: str, scope: Scope) -> Scope:
         inner = scope.child()
         inner.row = None
-        if self._reserve(var):
-            existing = scope.lookup(var.name)
-            if existing is not None:
-                self.error(messages.duplicate(var.span, "name", var.name, existing[0].span))
+        self._reserve(var)
+        existing = scope.lookup(var.name)
+        if existing is not None:
+            self.error(messages.duplicate(var.span, "name", var.name, existing[0].span))
         inner.names[var.name] = Binding(var.name, t.EntityT(entity), "bound", var.span, used=True)
         return inner
 
@@ -1110,6 +1130,13 @@ def _element_hint(other: t.Type, op: str, left_side: bool) -> t.Type | None:
     if op in ("*", "/") and other == t.MONEY:
         return t.FLOAT
     return other
+
+
+def _suggested_error(ctx: ToolCtx) -> str | None:
+    """An error the tool already declares, to suggest when a value may be none."""
+    if "NotFound" in ctx.raises or "NotFound" in ctx.implicit_raises:
+        return "NotFound"
+    return next(iter(ctx.raises), None)
 
 
 def _var_name(node: ast.Expr) -> str | None:

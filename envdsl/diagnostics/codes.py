@@ -4,7 +4,8 @@ A code never changes meaning once released; retire it instead. Errors are
 `E####`, warnings `W####`. The hundreds group them: 00 syntax and files,
 01 names and declarations, 02 types, 03 effects, errors and control flow,
 04 seed data. `docs/diagnostics.md` is generated from this table and
-`catalog.py` (`envdsl docs diagnostics`), so every code is documented.
+`catalog.py` (`python -m envdsl.diagnostics.catalog`), so every code is
+documented; `envdsl explain CODE` shows one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _ALL = [
     Code("E0003", "unterminated-string", "A string literal is not closed on the line it starts.", _E),
     Code("E0004", "bad-interpolation", "A `{…}` in a message is not a valid expression.", _E),
     Code("E0005", "unreadable-file", "A spec or seed file cannot be read.", _E),
+    Code("E0006", "too-deeply-nested", "Expressions nested deeper than envdsl can check.", _E),
     # 01: names and declarations
     Code("E0101", "duplicate-definition", "A name is defined twice in the same scope.", _E),
     Code("E0102", "unknown-type", "A type name that is neither built in nor declared.", _E),

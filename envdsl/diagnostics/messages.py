@@ -56,11 +56,22 @@ def _one_of(items: list[str], limit: int = 8) -> str:
 
 
 def unexpected_token(span: Span, found: str, expected: list[str]) -> Diagnostic:
+    bare = found.removeprefix("a ").removeprefix("an ")  # "a string" -> "unexpected string"
     return make(
         "unexpected-token",
         f"expected {_one_of(expected)}; found {found}" if expected else f"unexpected {found}",
         span,
-        f"unexpected {found}",
+        f"unexpected {bare}",
+    )
+
+
+def too_deeply_nested(span: Span) -> Diagnostic:
+    return make(
+        "too-deeply-nested",
+        "the spec nests expressions too deeply to check",
+        span,
+        "here",
+        help="split the expression with `let`, or state it as several `require`s or invariants",
     )
 
 
@@ -231,15 +242,34 @@ def not_a_row(span: Span, what: str, found: str) -> Diagnostic:
     return make("not-a-row", f"{what} needs an entity row, found `{found}`", span, f"this is `{found}`")
 
 
-def optional_access(span: Span, type_name: str, var: str | None) -> Diagnostic:
-    help = (
-        f"check it first: `require {var} != none else NotFound`" if var else "check for `none` before using the value"
-    )
+def optional_access(span: Span, type_name: str, var: str | None, error: str | None = None) -> Diagnostic:
+    """`error` is an error the tool already declares, if any, to suggest raising."""
+    if var is None:
+        help = "check for `none` before using the value"
+    elif error is not None:
+        help = f"check it first: `require {var} != none else {error}`"
+    else:
+        help = f"check it first: `require {var} != none else NotFound`, and declare it with `raises NotFound`"
     return make("optional-access", f"value of type `{type_name}` may be `none`", span, "may be none", help=help)
 
 
 def wrong_arity(span: Span, func: str, expected: str, found: int) -> Diagnostic:
     return make("wrong-arity", f"`{func}` takes {expected} argument(s), {found} given", span, "here")
+
+
+def literal_required(span: Span, func: str, example: str) -> Diagnostic:
+    return make(
+        "type-mismatch",
+        f"`{func}(…)` takes a string literal, not a computed value",
+        span,
+        "not a literal",
+        help=f'write the value out, e.g. `{func}("{example}")`',
+    )
+
+
+def builtin_arguments(span: Span, func: str, problem: str) -> Diagnostic:
+    message = problem if problem.startswith(f"`{func}`") else f"`{func}`: {problem}"
+    return make("type-mismatch", message, span, "here")
 
 
 def not_iterable(span: Span, found: str) -> Diagnostic:

@@ -82,16 +82,18 @@ def _full(d: Diagnostic, sources: SourceMap) -> str:
             if previous is not None and number > previous + 1:
                 out.append(f"{pad} ...")
             previous = number
-            text = source.line_text(number).expandtabs(4).rstrip()
+            raw = source.line_text(number)
+            text = raw.expandtabs(4).rstrip()
             out.append(f"{number:>{gutter}} | {text}" if text else f"{number:>{gutter}} |")
             for label in sorted(by_line[number], key=lambda lb: (not lb.primary, lb.span.start)):
                 _, start_col = source.line_col(label.span.start)
                 end_line, end_col = source.line_col(label.span.end)
-                width = (end_col - start_col) if end_line == number else max(1, len(text) - start_col + 1)
-                width = max(1, width)
-                mark = ("^" if label.primary else "-") * width
+                # Columns are counted in the raw line; draw them in the tab-expanded one.
+                start = len(raw[: start_col - 1].expandtabs(4))
+                end = len(raw[: end_col - 1].expandtabs(4)) if end_line == number else len(text)
+                mark = ("^" if label.primary else "-") * max(1, end - start)
                 caption = f" {label.message}" if label.message else ""
-                out.append(f"{pad} | {' ' * (start_col - 1)}{mark}{caption}")
+                out.append(f"{pad} | {' ' * start}{mark}{caption}")
     for note in d.notes:
         out.append(f"{pad} = note: {note}")
     if d.help:

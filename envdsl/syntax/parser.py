@@ -20,9 +20,12 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import lark
 from lark import Token, Tree
@@ -35,6 +38,7 @@ from envdsl.diagnostics.span import Span
 from envdsl.syntax import ast
 from envdsl.syntax.transform import ToAst
 
+T = TypeVar("T")
 GRAMMAR_PATH = Path(__file__).resolve().parents[2] / "grammar" / "envdsl.lark"
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -107,24 +111,75 @@ def parse(text: str, path: str) -> tuple[ast.Module, list[Diagnostic]]:
     except UnexpectedInput as error:
         return ast.Module(path, None, ()), [_syntax_diagnostic(error, text, path, g)]
     transformer = ToAst(path, text, parse_interpolation)
-    env = transformer.transform(tree)
+    try:
+        env = call_deep(transformer.transform, tree)
+    except RecursionError:
+        return ast.Module(path, None, ()), [messages.too_deeply_nested(Span(path, 0, 0))]
     real_comments = tuple(c for c in comments if not transformer.inside_string(c.span.start))
     return ast.Module(path, env, real_comments), transformer.diagnostics
 
 
-def parse_expr(text: str, path: str, offset: int = 0) -> tuple[ast.Expr | None, list[Diagnostic]]:
-    """Parse a lone expression whose text starts at `offset` in `path`."""
+def parse_expr(
+    text: str, path: str, offset: int = 0, end_name: str = "end of file"
+) -> tuple[ast.Expr | None, list[Diagnostic]]:
+    """Parse a lone expression whose text starts at `offset` in `path`.
+
+    `end_name` is what the text's end is called in messages (an interpolation
+    ends at its closing brace, not at the end of the file).
+    """
     g = grammar()
     try:
         tree = g.lark.parse(text, start="expr")
     except UnexpectedInput as error:
-        return None, [_syntax_diagnostic(error, text, path, g, offset)]
+        return None, [_syntax_diagnostic(error, text, path, g, offset, end_name)]
     transformer = ToAst(path, text, parse_interpolation, offset=offset)
-    return transformer.transform(tree), transformer.diagnostics
+    try:
+        return call_deep(transformer.transform, tree), transformer.diagnostics
+    except RecursionError:
+        return None, [messages.too_deeply_nested(Span(path, offset, offset + len(text)))]
+
+
+def call_deep(fn: Callable[..., T], *args: object) -> T:
+    """Run `fn(*args)` where deep (but finite) recursion is safe.
+
+    A left-nested `1 + 1 + …` of thousands of terms is a tree that deep, and
+    both the tree transformer and the checker walk it recursively. The main
+    thread's C stack (8 MB) overflows — a segmentation fault, not an
+    exception — long before such a depth, so the walk runs on a thread with a
+    large stack and a recursion limit that stays well inside it; past the
+    limit, callers get a RecursionError and report E0006.
+    """
+    outcome: list[tuple[bool, object]] = []
+
+    def target() -> None:
+        try:
+            outcome.append((True, fn(*args)))
+        except BaseException as error:  # noqa: BLE001 - re-raised in the caller's thread
+            outcome.append((False, error))
+
+    previous_stack = threading.stack_size(_DEEP_STACK_BYTES)
+    previous_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
+    try:
+        worker = threading.Thread(target=target, name="envdsl-deep")
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(previous_stack)
+        sys.setrecursionlimit(previous_limit)
+    ok, value = outcome[0]
+    if not ok:
+        raise value  # type: ignore[misc]
+    return value  # type: ignore[return-value]
+
+
+# 512 MiB of address space (only touched pages are used); 30k Python frames (about 10k nesting levels) fit with room to spare.
+_DEEP_STACK_BYTES = 512 * 1024 * 1024
+_DEEP_RECURSION_LIMIT = 30_000
 
 
 def parse_interpolation(source: str, path: str, offset: int) -> tuple[ast.Expr | None, list[Diagnostic]]:
-    expr, diagnostics = parse_expr(source, path, offset)
+    expr, diagnostics = parse_expr(source, path, offset, end_name="`}`")
     return expr, [messages.bad_interpolation(d) for d in diagnostics]
 
 
@@ -132,13 +187,27 @@ def _describe(token_type: str, g: Grammar) -> str:
     return g.terminal_text.get(token_type, token_type.lower())
 
 
-def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str, g: Grammar, offset: int = 0) -> Diagnostic:
+# Tokens that can start an expression: listed together as "an expression".
+_EXPRESSION_STARTS = {"a name", "an integer", "a decimal number", "a string", "`(`", "`[`", "`{`", "`-`"}
+_EXPRESSION_KEYWORDS = {"`not`", "`true`", "`false`", "`none`", "`find`", "`insert`", "`count`", "`sum`", "`all`", "`exists`"}
+
+
+def _expected(names: set[str], g: Grammar) -> list[str]:
+    described = {_describe(t, g) for t in names}
+    if _EXPRESSION_STARTS <= described:
+        described = (described - _EXPRESSION_STARTS - _EXPRESSION_KEYWORDS) | {"an expression"}
+    return sorted(described)
+
+
+def _syntax_diagnostic(
+    error: UnexpectedInput, text: str, path: str, g: Grammar, offset: int = 0, end_name: str = "end of file"
+) -> Diagnostic:
     if isinstance(error, UnexpectedToken):
         token: Token = error.token
-        expected = sorted({_describe(t, g) for t in error.expected})
+        expected = _expected(set(error.expected), g)
         if token.type == "$END":
             start = len(text)
-            found = "end of file"
+            found = end_name
             end = start
         else:
             start = token.start_pos if token.start_pos is not None else len(text)
@@ -146,8 +215,8 @@ def _syntax_diagnostic(error: UnexpectedInput, text: str, path: str, g: Grammar,
             found = f"`{token}`" if token.type != "STRING" else "a string"
         return messages.unexpected_token(Span(path, offset + start, offset + end), found, expected)
     if isinstance(error, UnexpectedEOF):
-        expected = sorted({_describe(t, g) for t in error.expected})
-        return messages.unexpected_token(Span(path, offset + len(text), offset + len(text)), "end of file", expected)
+        expected = _expected(set(error.expected), g)
+        return messages.unexpected_token(Span(path, offset + len(text), offset + len(text)), end_name, expected)
     assert isinstance(error, UnexpectedCharacters)
     start = error.pos_in_stream or 0
     char = text[start : start + 1]
