@@ -32,7 +32,10 @@ DEFAULT_CLOCK = dt.datetime(2026, 1, 1, 0, 0, 0)
 BUILTIN_ERRORS = {"NotFound": "No row has the key the caller gave."}
 _TYPE_NAMES = {k: t.Scalar(k) for k in t.SCALARS}
 _READ_PREFIXES = ("get_", "list_", "search_", "find_", "lookup_", "show_", "view_", "check_")
-_RESERVED_EXTRA = {"self", "cls", "env", "state"}
+# Parameters and locals become Python variables of generated methods; these
+# two would shadow the method's own receiver. (Generated code keeps every
+# other name of its own behind a leading `_`, which specs cannot use.)
+_RESERVED_VARIABLES = {"self", "cls"}
 
 
 def check(module: ast.Module) -> tuple[ir.Env | None, list[Diagnostic]]:
@@ -182,6 +185,15 @@ class Checker:
 
     # -------------------------------------------------------------- names
 
+    def _reserve_variable(self, ident: ast.Ident) -> bool:
+        """Like `_reserve`, for names that become Python variables (parameters, locals)."""
+        if not self._reserve(ident):
+            return False
+        if ident.name in _RESERVED_VARIABLES:
+            self.error(messages.reserved_name(ident.span, ident.name, "generated methods use it for the environment"))
+            return False
+        return True
+
     def _reserve(self, ident: ast.Ident) -> bool:
         name = ident.name
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
@@ -189,9 +201,6 @@ class Checker:
             return False
         if name.startswith("_"):
             self.error(messages.reserved_name(ident.span, name, "names starting with `_` are reserved for generated code"))
-            return False
-        if name in _RESERVED_EXTRA:
-            self.error(messages.reserved_name(ident.span, name, "it is used by generated code"))
             return False
         return True
 
@@ -431,7 +440,7 @@ class Checker:
             if scope.lookup(p.name.name):
                 self.error(messages.duplicate(p.name.span, "parameter", p.name.name, scope.names[p.name.name].span))
                 continue
-            self._reserve(p.name)
+            self._reserve_variable(p.name)
             ptype = self.resolve_type(p.type, "param", f"{name}_{p.name.name}")
             default = None
             if p.default is not None:
@@ -506,7 +515,7 @@ class Checker:
         if isinstance(stmt, ast.Let):
             value = self.expr(stmt.value, scope, ctx)
             # A reserved name is reported but still bound, so its uses don't cascade.
-            self._reserve(stmt.name)
+            self._reserve_variable(stmt.name)
             existing = scope.lookup(stmt.name.name)
             if existing is not None:
                 self.error(messages.duplicate(stmt.name.span, "name", stmt.name.name, existing[0].span))
@@ -606,7 +615,7 @@ class Checker:
             elif not isinstance(iterable.type, t.ErrorT):
                 self.error(messages.not_iterable(iterable.span, str(iterable.type)))
             body_scope = scope.child()
-            self._reserve(stmt.var)
+            self._reserve_variable(stmt.var)
             existing = scope.lookup(stmt.var.name)
             if existing is not None:
                 self.error(messages.duplicate(stmt.var.span, "name", stmt.var.name, existing[0].span))
@@ -834,12 +843,13 @@ class Checker:
             return ir.Binary(op, left, right, t.BOOL, node.span)
         # Check the side that gives context first, so that a decimal literal
         # or a bare enum value on the other side takes its type.
-        if _needs_context(node.left) and not _needs_context(node.right):
-            right = self.expr(node.right, scope, ctx)
-            left = self.expr(node.left, scope, ctx, _element_hint(right.type, op, left_side=True))
+        outer = expected if op in ("+", "-", "*", "/", "%") else None
+        if self._needs_context(node.left, scope) and not self._needs_context(node.right, scope):
+            right = self.expr(node.right, scope, ctx, outer)
+            left = self.expr(node.left, scope, ctx, _operand_hint(right.type, op, outer, left_side=True))
         else:
-            left = self.expr(node.left, scope, ctx, expected if op in "+-*/%" else None)
-            right = self.expr(node.right, scope, ctx, _element_hint(left.type, op, left_side=False))
+            left = self.expr(node.left, scope, ctx, outer)
+            right = self.expr(node.right, scope, ctx, _operand_hint(left.type, op, outer, left_side=False))
         result = self._binary_type(op, left.type, right.type)
         if result is None:
             if op in ("==", "!=") and isinstance(t.strip_optional(left.type), t.EntityT) != isinstance(
@@ -851,6 +861,19 @@ class Checker:
             self.error(messages.bad_operands(node.span, op, str(left.type), str(right.type), help=help))
             return _error_expr(node.span)
         return ir.Binary(op, left, right, result, node.span)
+
+    def _needs_context(self, node: ast.Expr, scope: Scope) -> bool:
+        """Whether the type of `node` depends on the other operand: a decimal
+        literal, or a bare name that is not a variable or field (an enum value)."""
+        if isinstance(node, ast.Unary):
+            return self._needs_context(node.operand, scope)
+        if isinstance(node, ast.DecimalLit):
+            return True
+        if isinstance(node, ast.Name):
+            row = scope.implicit_row()
+            is_field = row is not None and node.ident.name in self.field_types.get(row[1], {})
+            return scope.lookup(node.ident.name) is None and not is_field
+        return False
 
     def _binary_type(self, op: str, a: t.Type, b: t.Type) -> t.Type | None:
         if isinstance(a, t.ErrorT) or isinstance(b, t.ErrorT):
@@ -1001,7 +1024,7 @@ class Checker:
     def _bound_scope(self, var: ast.Ident, entity: str, scope: Scope) -> Scope:
         inner = scope.child()
         inner.row = None
-        self._reserve(var)
+        self._reserve_variable(var)
         existing = scope.lookup(var.name)
         if existing is not None:
             self.error(messages.duplicate(var.span, "name", var.name, existing[0].span))
@@ -1115,11 +1138,6 @@ def _numeric_join(a: t.Type, b: t.Type) -> t.Type | None:
     return None  # float and money never mix implicitly
 
 
-def _needs_context(node: ast.Expr) -> bool:
-    """Expressions whose type depends on the other operand."""
-    return isinstance(node, (ast.DecimalLit, ast.Name)) or (isinstance(node, ast.Unary) and isinstance(node.operand, ast.DecimalLit))
-
-
 def _element_hint(other: t.Type, op: str, left_side: bool) -> t.Type | None:
     if op == "in":
         if left_side and isinstance(other, t.ListT):
@@ -1137,6 +1155,15 @@ def _suggested_error(ctx: ToolCtx) -> str | None:
     if "NotFound" in ctx.raises or "NotFound" in ctx.implicit_raises:
         return "NotFound"
     return next(iter(ctx.raises), None)
+
+
+def _operand_hint(other: t.Type, op: str, outer: t.Type | None, left_side: bool) -> t.Type | None:
+    """The type an operand should take from its context: the other operand, or,
+    next to an int, the type the whole arithmetic expression is expected to
+    have (`35.00 * n` where money is expected is money times an int)."""
+    if other == t.INT and outer is not None and t.strip_optional(outer) in (t.MONEY, t.FLOAT):
+        return t.strip_optional(outer)
+    return _element_hint(other, op, left_side)
 
 
 def _var_name(node: ast.Expr) -> str | None:
