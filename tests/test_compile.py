@@ -118,7 +118,7 @@ def test_entity_params_are_keys_with_the_entity_described() -> None:
     tools = {t["function"]["name"]: t["function"] for t in json.loads(output.files["tools.json"])["tools"]}
     user = tools["book"]["parameters"]["properties"]["user"]
     assert user["type"] == "string"
-    assert "id of a User" in user["description"] and "prepaid balance" in user["description"]
+    assert "The User's id" in user["description"] and "prepaid balance" in user["description"]
     note = tools["book"]["parameters"]["properties"]["note"]
     assert note["type"] == ["string", "null"]
     cabin = tools["book"]["parameters"]["properties"]["cabin"]

@@ -657,7 +657,9 @@ class ToolCompiler:
         }
 
     def signature(self) -> str:
-        parts = ["self"]
+        # Tools are called with named arguments (JSON objects), so parameters are
+        # keyword-only: a parameter without a default may follow one with a default.
+        parts = ["self", "*"] if self.tool.params else ["self"]
         for p in self.tool.params:
             annotation = py_type(p.type, self.env)
             if p.default is not None:
@@ -701,15 +703,24 @@ def param_doc(p: ir.Param, env: ir.Env) -> str:
     if isinstance(inner, t.EntityT):
         entity = env.entity(inner.name)
         key_doc = entity.key_field.doc.strip()
-        what = f"the {entity.key} of a {entity.name}" if not isinstance(base, t.ListT) else f"{entity.key}s of {entity.name} rows"
-        parts.append(what[:1].upper() + what[1:] + (f" ({key_doc.rstrip('.')})" if key_doc else "") + ".")
+        what = (
+            f"The {entity.name}'s {entity.key}"
+            if not isinstance(base, t.ListT)
+            else f"The {entity.key}s of {entity.name} rows"
+        )
+        parts.append(what + (f" ({key_doc.rstrip('.')})" if key_doc else "") + ".")
         if entity.doc.strip():
-            parts.append(f"{entity.name}: {entity.doc.strip()}")
+            parts.append(_sentence(f"{entity.name}: {entity.doc.strip()}"))
     if p.doc.strip():
-        parts.insert(0, p.doc.strip())
+        parts.insert(0, _sentence(p.doc))
     if not parts:
         parts.append(f"`{p.type}`.")
     return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _tuple(items: list[str]) -> str:

@@ -46,9 +46,10 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 class _KeywordLexer(lark.lexer.Lexer):
     """Wraps lark's contextual lexer; see the module docstring."""
 
-    def __init__(self, inner: lark.lexer.ContextualLexer, keywords: frozenset[str]) -> None:
+    def __init__(self, inner: lark.lexer.ContextualLexer, keywords: frozenset[str], call_keywords: frozenset[str]) -> None:
         self.inner = inner
         self.keywords = keywords
+        self.call_keywords = call_keywords
 
     def lex(self, lexer_state, parser_state) -> Iterator[Token]:  # type: ignore[override]
         states = parser_state.parse_conf.parse_table.states
@@ -56,14 +57,26 @@ class _KeywordLexer(lark.lexer.Lexer):
         # child lists in place, so running them on a copy would corrupt the tree.
         probe_conf = copy.copy(parser_state.parse_conf)
         probe_conf.callbacks = {}
+        text = lexer_state.text.text  # a lark TextSlice over the whole input
         for token in self.inner.lex(lexer_state, parser_state):
-            if token.type in self.keywords and "NAME" in states[parser_state.position]:
+            if token.type in self.call_keywords and not _followed_by_paren(text, token.end_pos):
+                # `count` and `sum` are keywords only as `count(` / `sum(`: a
+                # field called `count` can be used as `check count >= 1`.
+                token = Token.new_borrow_pos("NAME", str(token), token)
+            elif token.type in self.keywords and "NAME" in states[parser_state.position]:
                 probe = ParserState(probe_conf, None, list(parser_state.state_stack), [])
                 try:
                     probe.feed_token(token)
                 except UnexpectedToken:
                     token = Token.new_borrow_pos("NAME", str(token), token)
             yield token
+
+
+def _followed_by_paren(text: str, end: int | None) -> bool:
+    i = end or 0
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return text.startswith("(", i)
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,8 @@ def grammar() -> Grammar:
         **{"$END": "end of file"},
     )
     frontend = parser.parser
-    frontend.lexer = _KeywordLexer(frontend.lexer, frozenset(keywords))
+    call_keywords = frozenset(name for name, shown in terminal_text.items() if shown in ("`count`", "`sum`"))
+    frontend.lexer = _KeywordLexer(frontend.lexer, frozenset(keywords), call_keywords)
     return Grammar(parser, terminal_text)
 
 
@@ -149,6 +163,8 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
     large stack and a recursion limit that stays well inside it; past the
     limit, callers get a RecursionError and report E0006.
     """
+    if threading.current_thread().name == _DEEP_THREAD:
+        return fn(*args)  # already on the large stack (a message interpolation inside a spec)
     outcome: list[tuple[bool, object]] = []
 
     def target() -> None:
@@ -161,7 +177,7 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
     previous_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous_limit, _DEEP_RECURSION_LIMIT))
     try:
-        worker = threading.Thread(target=target, name="envdsl-deep")
+        worker = threading.Thread(target=target, name=_DEEP_THREAD)
         worker.start()
         worker.join()
     finally:
@@ -176,6 +192,7 @@ def call_deep(fn: Callable[..., T], *args: object) -> T:
 # 512 MiB of address space (only touched pages are used); 30k Python frames (about 10k nesting levels) fit with room to spare.
 _DEEP_STACK_BYTES = 512 * 1024 * 1024
 _DEEP_RECURSION_LIMIT = 30_000
+_DEEP_THREAD = "envdsl-deep"
 
 
 def parse_interpolation(source: str, path: str, offset: int) -> tuple[ast.Expr | None, list[Diagnostic]]:

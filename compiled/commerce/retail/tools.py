@@ -292,6 +292,7 @@ class Retail(_rt.ToolSet):
 
     def search_products(
         self,
+        *,
         query: str,
         category: str | None = None,
         max_price: _rt.Money | None = None,
@@ -300,7 +301,7 @@ class Retail(_rt.ToolSet):
         """Active products whose name contains the query, cheapest first.
 
         Args:
-            query: Words in the product name, any case
+            query: Words in the product name, any case.
             category: `Category?`.
             max_price: `money?`.
             in_stock_only: `bool`.
@@ -327,7 +328,9 @@ class Retail(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def list_products_by_category(self, categories: list[str], max_results: int = 50) -> _rt.JSON:
+    def list_products_by_category(
+        self, *, categories: list[str], max_results: int = 50
+    ) -> _rt.JSON:
         """Active products in any of the given departments, by department then highest price first.
 
         Args:
@@ -358,11 +361,11 @@ class Retail(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def get_product(self, product: str) -> _rt.JSON:
+    def get_product(self, *, product: str) -> _rt.JSON:
         """One product by SKU.
 
         Args:
-            product: The sku of a Product (Stock-keeping unit, e.g. KIT-KNIFE-08). Product: An item in the catalogue
+            product: The Product's sku (Stock-keeping unit, e.g. KIT-KNIFE-08). Product: An item in the catalogue.
 
         Returns:
             Product.
@@ -375,7 +378,7 @@ class Retail(_rt.ToolSet):
         product = self._lookup(_SQL_GET_PRODUCT, product, "Product", "sku")
         return _out_Product(product)
 
-    def find_customer(self, email: str) -> _rt.JSON:
+    def find_customer(self, *, email: str) -> _rt.JSON:
         """The customer with this email address (any case), if there is one.
 
         Args:
@@ -392,11 +395,11 @@ class Retail(_rt.ToolSet):
             _db.execute(_SQL_FIND_CUSTOMER_FIND_CUSTOMER, (_rt.lower(email),)).fetchone(),
         )
 
-    def list_orders(self, customer: int, status: str | None = None) -> _rt.JSON:
+    def list_orders(self, *, customer: int, status: str | None = None) -> _rt.JSON:
         """A customer's orders, newest first, optionally only those in one status.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
             status: `OrderStatus?`.
 
         Returns:
@@ -417,11 +420,11 @@ class Retail(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def get_order_summary(self, order: str) -> _rt.JSON:
+    def get_order_summary(self, *, order: str) -> _rt.JSON:
         """An order's lines and amounts. For an open cart the subtotal is the current value of its lines.
 
         Args:
-            order: The id of a Order. Order: A cart (status pending) or a placed order
+            order: The Order's id. Order: A cart (status pending) or a placed order.
 
         Returns:
             {order_id: str, status: OrderStatus, items: int, subtotal: money, discount: money, shipping: money, total: money, lines: list<OrderLine>}.
@@ -448,11 +451,11 @@ class Retail(_rt.ToolSet):
             "lines": [_out_OrderLine(_x1) for _x1 in lines],
         }
 
-    def list_returns(self, customer: int) -> _rt.JSON:
+    def list_returns(self, *, customer: int) -> _rt.JSON:
         """A customer's return requests, newest first.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
 
         Returns:
             list<ReturnRequest>.
@@ -471,12 +474,12 @@ class Retail(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def add_to_cart(self, customer: int, product: str, units: int = 1) -> _rt.JSON:
+    def add_to_cart(self, *, customer: int, product: str, units: int = 1) -> _rt.JSON:
         """Add units of a product to the customer's cart, opening a cart if there is none. Adding a product already in the cart raises its quantity.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
-            product: The sku of a Product (Stock-keeping unit, e.g. KIT-KNIFE-08). Product: An item in the catalogue
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
+            product: The Product's sku (Stock-keeping unit, e.g. KIT-KNIFE-08). Product: An item in the catalogue.
             units: `int`.
 
         Returns:
@@ -614,12 +617,12 @@ class Retail(_rt.ToolSet):
         self._dirty.add(("OrderLine", _row5[_OrderLine_id]))
         return _out_OrderLine(_row5)
 
-    def remove_from_cart(self, customer: int, line: str) -> None:
+    def remove_from_cart(self, *, customer: int, line: str) -> None:
         """Remove a line from the customer's cart.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
-            line: The id of a OrderLine. OrderLine: Units of one product in an order
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
+            line: The OrderLine's id. OrderLine: Units of one product in an order.
 
         Returns:
             nothing.
@@ -673,14 +676,14 @@ class Retail(_rt.ToolSet):
         return None
 
     def checkout(
-        self, order: str, shipping_address: str | None = None, promo: str | None = None
+        self, *, order: str, shipping_address: str | None = None, promo: str | None = None
     ) -> _rt.JSON:
         """Place the cart: take the items out of stock, fix prices, apply the promo code and shipping, and start processing.
 
         Args:
-            order: The id of a Order. Order: A cart (status pending) or a placed order
-            shipping_address: Defaults to the address already on the cart
-            promo: The code of a Promo. Promo: A promo code for a percentage off the subtotal
+            order: The Order's id. Order: A cart (status pending) or a placed order.
+            shipping_address: Defaults to the address already on the cart.
+            promo: The Promo's code. Promo: A promo code for a percentage off the subtotal.
 
         Returns:
             Order.
@@ -886,12 +889,12 @@ class Retail(_rt.ToolSet):
         self._dirty.add(("Customer", _row11[_Customer_id]))
         return _out_Order(order)
 
-    def cancel_order(self, customer: int, order: str, reason: str) -> _rt.JSON:
+    def cancel_order(self, *, customer: int, order: str, reason: str) -> _rt.JSON:
         """Cancel a cart or an order that has not shipped; items of a placed order go back into stock and its loyalty points are taken back.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
-            order: The id of a Order. Order: A cart (status pending) or a placed order
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
+            order: The Order's id. Order: A cart (status pending) or a placed order.
             reason: `str`.
 
         Returns:
@@ -983,12 +986,12 @@ class Retail(_rt.ToolSet):
         )
         return _out_Order(order)
 
-    def update_shipping_address(self, customer: int, order: str, address: str) -> None:
+    def update_shipping_address(self, *, customer: int, order: str, address: str) -> None:
         """Change where an order that has not shipped will go.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
-            order: The id of a Order. Order: A cart (status pending) or a placed order
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
+            order: The Order's id. Order: A cart (status pending) or a placed order.
             address: `str`.
 
         Returns:
@@ -1041,12 +1044,12 @@ class Retail(_rt.ToolSet):
         self._dirty.add(("Order", order[_Order_id]))
         return None
 
-    def request_return(self, customer: int, line: str, units: int, reason: str) -> _rt.JSON:
+    def request_return(self, *, customer: int, line: str, units: int, reason: str) -> _rt.JSON:
         """Open a return for units of a delivered line within 30 days of delivery. The refund is the price paid, less a 10% restocking fee when the item is no longer needed.
 
         Args:
-            customer: The customer you are helping The id of a Customer (Customer number). Customer: A shopper with an account
-            line: The id of a OrderLine. OrderLine: Units of one product in an order
+            customer: The customer you are helping. The Customer's id (Customer number). Customer: A shopper with an account.
+            line: The OrderLine's id. OrderLine: Units of one product in an order.
             units: `int`.
             reason: `ReturnReason`.
 

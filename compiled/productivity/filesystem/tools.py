@@ -279,12 +279,12 @@ class Filesystem(_rt.ToolSet):
         }
     )
 
-    def list_folder(self, user: str, folder: str, include_trashed: bool = False) -> _rt.JSON:
+    def list_folder(self, *, user: str, folder: str, include_trashed: bool = False) -> _rt.JSON:
         """The files in one of the user's folders, by name.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            folder: The id of a Folder. Folder: A folder of one user; folders nest
+            user: The signed-in user. The User's username. User: A person with a drive.
+            folder: The Folder's id. Folder: A folder of one user; folders nest.
             include_trashed: `bool`.
 
         Returns:
@@ -310,12 +310,12 @@ class Filesystem(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def list_subfolders(self, user: str, parent: str | None = None) -> _rt.JSON:
+    def list_subfolders(self, *, user: str, parent: str | None = None) -> _rt.JSON:
         """The user's folders directly inside a folder, or at the top level, by name.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            parent: none lists the top-level folders The id of a Folder. Folder: A folder of one user; folders nest
+            user: The signed-in user. The User's username. User: A person with a drive.
+            parent: none lists the top-level folders. The Folder's id. Folder: A folder of one user; folders nest.
 
         Returns:
             list<Folder>.
@@ -339,6 +339,7 @@ class Filesystem(_rt.ToolSet):
 
     def search_files(
         self,
+        *,
         user: str,
         query: str = "",
         extension: str = "",
@@ -349,10 +350,10 @@ class Filesystem(_rt.ToolSet):
         """Live files the user owns or that are shared with them (share not expired), most recently modified first.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            query: Part of the file name, any case
-            extension: e.g. .pdf
-            mime_prefix: e.g. image/ or application/pdf
+            user: The signed-in user. The User's username. User: A person with a drive.
+            query: Part of the file name, any case.
+            extension: e.g. .pdf.
+            mime_prefix: e.g. image/ or application/pdf.
             modified_after: `date?`.
             starred_only: `bool`.
 
@@ -387,12 +388,12 @@ class Filesystem(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def get_file(self, user: str, file: str) -> _rt.JSON:
+    def get_file(self, *, user: str, file: str) -> _rt.JSON:
         """A file's details, who owns it, how many people it is shared with and its latest activity.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
 
         Returns:
             {file: File, owner_name: str, folder_name: str, shared_with: int, last_activity: Activity?}.
@@ -432,11 +433,11 @@ class Filesystem(_rt.ToolSet):
             "last_activity": _rt.opt(lambda _x1: _out_Activity(_x1), latest),
         }
 
-    def get_storage_usage(self, user: str) -> _rt.JSON:
+    def get_storage_usage(self, *, user: str) -> _rt.JSON:
         """How much of the user's quota their files use, trash included.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
+            user: The signed-in user. The User's username. User: A person with a drive.
 
         Returns:
             {used_bytes: int, trashed_bytes: int, quota_bytes: int, file_count: int, percent_used: float}.
@@ -461,11 +462,11 @@ class Filesystem(_rt.ToolSet):
             "percent_used": _rt.fdiv((used * 100), user[_User_quota_bytes]),
         }
 
-    def list_shared_with_me(self, user: str) -> _rt.JSON:
+    def list_shared_with_me(self, *, user: str) -> _rt.JSON:
         """Live files shared with the user whose share has not expired, most recently shared first.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
+            user: The signed-in user. The User's username. User: A person with a drive.
 
         Returns:
             list<Share>.
@@ -484,12 +485,12 @@ class Filesystem(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def recent_activity(self, user: str, file: str, max_items: int = 10) -> _rt.JSON:
+    def recent_activity(self, *, user: str, file: str, max_items: int = 10) -> _rt.JSON:
         """The latest events on a file the user owns, newest first.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
             max_items: `int`.
 
         Returns:
@@ -522,13 +523,13 @@ class Filesystem(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def create_folder(self, user: str, name: str, parent: str | None = None) -> _rt.JSON:
+    def create_folder(self, *, user: str, name: str, parent: str | None = None) -> _rt.JSON:
         """Create a folder for the user.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
+            user: The signed-in user. The User's username. User: A person with a drive.
             name: `str`.
-            parent: none creates a top-level folder The id of a Folder. Folder: A folder of one user; folders nest
+            parent: none creates a top-level folder. The Folder's id. Folder: A folder of one user; folders nest.
 
         Returns:
             Folder.
@@ -584,12 +585,12 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Folder", _row1[_Folder_id]))
         return _out_Folder(_row1)
 
-    def delete_folder(self, user: str, folder: str) -> None:
+    def delete_folder(self, *, user: str, folder: str) -> None:
         """Delete an empty folder of the user.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            folder: The id of a Folder. Folder: A folder of one user; folders nest
+            user: The signed-in user. The User's username. User: A person with a drive.
+            folder: The Folder's id. Folder: A folder of one user; folders nest.
 
         Returns:
             nothing.
@@ -649,13 +650,13 @@ class Filesystem(_rt.ToolSet):
         return None
 
     def create_file(
-        self, user: str, folder: str, name: str, mime_type: str, size_bytes: int
+        self, *, user: str, folder: str, name: str, mime_type: str, size_bytes: int
     ) -> _rt.JSON:
         """Upload a new file into one of the user's folders.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            folder: The id of a Folder. Folder: A folder of one user; folders nest
+            user: The signed-in user. The User's username. User: A person with a drive.
+            folder: The Folder's id. Folder: A folder of one user; folders nest.
             name: `str`.
             mime_type: `str`.
             size_bytes: `int`.
@@ -750,12 +751,12 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Activity", _row2[_Activity_id]))
         return _out_File(file)
 
-    def rename_file(self, user: str, file: str, new_name: str) -> None:
+    def rename_file(self, *, user: str, file: str, new_name: str) -> None:
         """Rename a live file. The owner and editors of the file may rename it.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
             new_name: `str`.
 
         Returns:
@@ -855,13 +856,13 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Activity", _row2[_Activity_id]))
         return None
 
-    def move_file(self, user: str, file: str, destination: str) -> None:
+    def move_file(self, *, user: str, file: str, destination: str) -> None:
         """Move a live file of the user into another of their folders.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
-            destination: The id of a Folder. Folder: A folder of one user; folders nest
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
+            destination: The Folder's id. Folder: A folder of one user; folders nest.
 
         Returns:
             nothing.
@@ -950,6 +951,7 @@ class Filesystem(_rt.ToolSet):
 
     def share_file(
         self,
+        *,
         owner: str,
         file: str,
         grantee: str,
@@ -959,9 +961,9 @@ class Filesystem(_rt.ToolSet):
         """Share a live file with someone, or change the role and expiry of an existing share.
 
         Args:
-            owner: The signed-in user, who owns the file The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
-            grantee: The username of a User. User: A person with a drive
+            owner: The signed-in user, who owns the file. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
+            grantee: The User's username. User: A person with a drive.
             role: `Role`.
             expires: `date?`.
 
@@ -1041,12 +1043,12 @@ class Filesystem(_rt.ToolSet):
             return _out_Share(_row6)
         return None
 
-    def revoke_share(self, owner: str, share: str) -> None:
+    def revoke_share(self, *, owner: str, share: str) -> None:
         """Take back a share of one of the owner's files.
 
         Args:
-            owner: The signed-in user, who owns the file The username of a User. User: A person with a drive
-            share: The id of a Share. Share: Access to one file for one person
+            owner: The signed-in user, who owns the file. The User's username. User: A person with a drive.
+            share: The Share's id. Share: Access to one file for one person.
 
         Returns:
             nothing.
@@ -1088,12 +1090,12 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Share", _key2))
         return None
 
-    def star_file(self, user: str, file: str, starred: bool = True) -> None:
+    def star_file(self, *, user: str, file: str, starred: bool = True) -> None:
         """Star or unstar a live file of the user.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
             starred: `bool`.
 
         Returns:
@@ -1119,12 +1121,12 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("File", file[_File_id]))
         return None
 
-    def trash_file(self, user: str, file: str) -> None:
+    def trash_file(self, *, user: str, file: str) -> None:
         """Move a file of the user to the trash; it keeps counting against the quota until the trash is emptied.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
 
         Returns:
             nothing.
@@ -1174,12 +1176,12 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Activity", _row3[_Activity_id]))
         return None
 
-    def restore_file(self, user: str, file: str) -> _rt.JSON:
+    def restore_file(self, *, user: str, file: str) -> _rt.JSON:
         """Bring a file back from the trash within 30 days.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
-            file: The id of a File. File: A stored file; it lives in a folder of its owner
+            user: The signed-in user. The User's username. User: A person with a drive.
+            file: The File's id. File: A stored file; it lives in a folder of its owner.
 
         Returns:
             File.
@@ -1262,11 +1264,11 @@ class Filesystem(_rt.ToolSet):
         self._dirty.add(("Activity", _row2[_Activity_id]))
         return _out_File(file)
 
-    def empty_trash(self, user: str) -> _rt.JSON:
+    def empty_trash(self, *, user: str) -> _rt.JSON:
         """Delete every trashed file of the user for good, with its shares and activity. Returns how many files were deleted.
 
         Args:
-            user: The signed-in user The username of a User. User: A person with a drive
+            user: The signed-in user. The User's username. User: A person with a drive.
 
         Returns:
             int.

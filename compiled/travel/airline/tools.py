@@ -279,11 +279,11 @@ class Airline(_rt.ToolSet):
         }
     )
 
-    def search_airports(self, query: str) -> _rt.JSON:
+    def search_airports(self, *, query: str) -> _rt.JSON:
         """Airports whose code, city or name matches the query, ignoring case.
 
         Args:
-            query: A city, airport name or IATA code
+            query: A city, airport name or IATA code.
 
         Returns:
             list<Airport>.
@@ -301,6 +301,7 @@ class Airline(_rt.ToolSet):
 
     def search_flights(
         self,
+        *,
         origin: str,
         destination: str,
         day: _rt.Date,
@@ -310,9 +311,9 @@ class Airline(_rt.ToolSet):
         """Bookable flights on a route and day with enough seats left in the cabin, earliest first.
 
         Args:
-            origin: The code of a Airport (IATA airport code, e.g. SFO). Airport: An airport the airline serves
-            destination: The code of a Airport (IATA airport code, e.g. SFO). Airport: An airport the airline serves
-            day: Departure date, local to the origin
+            origin: The Airport's code (IATA airport code, e.g. SFO). Airport: An airport the airline serves.
+            destination: The Airport's code (IATA airport code, e.g. SFO). Airport: An airport the airline serves.
+            day: Departure date, local to the origin.
             cabin: `Cabin`.
             passengers: `int`.
 
@@ -352,12 +353,12 @@ class Airline(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def find_next_flight(self, origin: str, destination: str) -> _rt.JSON:
+    def find_next_flight(self, *, origin: str, destination: str) -> _rt.JSON:
         """The earliest flight on a route that can still be booked, if there is one.
 
         Args:
-            origin: The code of a Airport (IATA airport code, e.g. SFO). Airport: An airport the airline serves
-            destination: The code of a Airport (IATA airport code, e.g. SFO). Airport: An airport the airline serves
+            origin: The Airport's code (IATA airport code, e.g. SFO). Airport: An airport the airline serves.
+            destination: The Airport's code (IATA airport code, e.g. SFO). Airport: An airport the airline serves.
 
         Returns:
             Flight?.
@@ -383,11 +384,11 @@ class Airline(_rt.ToolSet):
             ).fetchone(),
         )
 
-    def list_fares(self, flight: str) -> _rt.JSON:
+    def list_fares(self, *, flight: str) -> _rt.JSON:
         """The cabins sold on a flight with their price and seats left, cheapest first.
 
         Args:
-            flight: The id of a Flight (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight
+            flight: The Flight's id (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight.
 
         Returns:
             list<Fare>.
@@ -404,11 +405,11 @@ class Airline(_rt.ToolSet):
             for _x1 in _db.execute(_SQL_LIST_FARES_FIND_FARE, (flight[_Flight_id],)).fetchall()
         ]
 
-    def get_flight_status(self, flight: str) -> _rt.JSON:
+    def get_flight_status(self, *, flight: str) -> _rt.JSON:
         """Status and timing of a flight, and the seats left over all cabins.
 
         Args:
-            flight: The id of a Flight (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight
+            flight: The Flight's id (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight.
 
         Returns:
             {number: str, status: FlightStatus, departs: datetime, arrives: datetime, days_until_departure: int, seats_left: int}.
@@ -431,11 +432,11 @@ class Airline(_rt.ToolSet):
             ).fetchone()[0],
         }
 
-    def get_user_details(self, user: str) -> _rt.JSON:
+    def get_user_details(self, *, user: str) -> _rt.JSON:
         """A customer's profile, the number of upcoming booked trips and the net amount paid (charges less refunds).
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
 
         Returns:
             {name: str, email: str, membership: MembershipTier, upcoming_trips: int, net_spent: money}.
@@ -463,11 +464,11 @@ class Airline(_rt.ToolSet):
             "net_spent": _rt.money_out((charged - refunded)),
         }
 
-    def list_payment_methods(self, user: str) -> _rt.JSON:
+    def list_payment_methods(self, *, user: str) -> _rt.JSON:
         """The payment methods saved on a customer's profile.
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
 
         Returns:
             list<Instrument>.
@@ -487,13 +488,13 @@ class Airline(_rt.ToolSet):
         ]
 
     def list_reservations(
-        self, user: str, period: str = "upcoming", include_cancelled: bool = False
+        self, *, user: str, period: str = "upcoming", include_cancelled: bool = False
     ) -> _rt.JSON:
         """A customer's reservations, most recently booked first.
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
-            period: Flights still to depart, already departed, or both
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
+            period: Flights still to depart, already departed, or both.
             include_cancelled: `bool`.
 
         Returns:
@@ -523,11 +524,11 @@ class Airline(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def get_reservation(self, reservation: str) -> _rt.JSON:
+    def get_reservation(self, *, reservation: str) -> _rt.JSON:
         """One reservation by its id.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
 
         Returns:
             Reservation.
@@ -540,11 +541,11 @@ class Airline(_rt.ToolSet):
         reservation = self._lookup(_SQL_GET_RESERVATION, reservation, "Reservation", "id")
         return _out_Reservation(reservation)
 
-    def list_payments(self, reservation: str) -> _rt.JSON:
+    def list_payments(self, *, reservation: str) -> _rt.JSON:
         """Charges and refunds of a reservation, oldest first.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
 
         Returns:
             list<Payment>.
@@ -564,16 +565,16 @@ class Airline(_rt.ToolSet):
         ]
 
     def book_reservation(
-        self, user: str, flight: str, cabin: str, payment_method: str, passengers: int = 1
+        self, *, user: str, flight: str, cabin: str, payment_method: str, passengers: int = 1
     ) -> _rt.JSON:
         """Book seats for a party in one cabin of a flight and charge the fare to one payment method.
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
-            flight: The id of a Flight (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
+            flight: The Flight's id (Flight number and departure date, e.g. MA101-20260305). Flight: One departure of a scheduled flight.
             cabin: `Cabin`.
-            payment_method: A payment method saved on the user's profile The id of a Instrument. Instrument: A payment method saved on a user's profile
-            passengers: Travellers in the party, 1 to 9
+            payment_method: A payment method saved on the user's profile. The Instrument's id. Instrument: A payment method saved on a user's profile.
+            passengers: Travellers in the party, 1 to 9.
 
         Returns:
             Reservation.
@@ -723,12 +724,12 @@ class Airline(_rt.ToolSet):
             self._dirty.add(("Instrument", payment_method[_Instrument_id]))
         return _out_Reservation(reservation)
 
-    def cancel_reservation(self, reservation: str, reason: str) -> _rt.JSON:
+    def cancel_reservation(self, *, reservation: str, reason: str) -> _rt.JSON:
         """Cancel a reservation, release its seats and refund every charge to the payment method it came from. Returns the amount refunded.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
-            reason: Why the customer cancels
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
+            reason: Why the customer cancels.
 
         Returns:
             money.
@@ -851,13 +852,13 @@ class Airline(_rt.ToolSet):
             ).fetchone()[0]
         )
 
-    def update_bags(self, reservation: str, bags: int, payment_method: str) -> None:
+    def update_bags(self, *, reservation: str, bags: int, payment_method: str) -> None:
         """Add checked bags to a booked reservation. One bag per passenger is free; gold members and business travellers check every bag free; other bags cost 35.00 each.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
-            bags: The new total of checked bags for the whole party
-            payment_method: Pays the bag fee, if any The id of a Instrument. Instrument: A payment method saved on a user's profile
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
+            bags: The new total of checked bags for the whole party.
+            payment_method: Pays the bag fee, if any. The Instrument's id. Instrument: A payment method saved on a user's profile.
 
         Returns:
             nothing.
@@ -981,12 +982,12 @@ class Airline(_rt.ToolSet):
             self._dirty.add(("Reservation", reservation[_Reservation_id]))
         return None
 
-    def add_insurance(self, reservation: str, payment_method: str) -> _rt.JSON:
+    def add_insurance(self, *, reservation: str, payment_method: str) -> _rt.JSON:
         """Insure a booked reservation before departure, at 30.00 per passenger. Insured reservations can be cancelled for a full refund.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
-            payment_method: The id of a Instrument. Instrument: A payment method saved on a user's profile
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
+            payment_method: The Instrument's id. Instrument: A payment method saved on a user's profile.
 
         Returns:
             Payment.
@@ -1078,11 +1079,11 @@ class Airline(_rt.ToolSet):
         self._dirty.add(("Reservation", reservation[_Reservation_id]))
         return _out_Payment(premium)
 
-    def issue_certificate(self, reservation: str) -> _rt.JSON:
+    def issue_certificate(self, *, reservation: str) -> _rt.JSON:
         """Compensate the customer of a booked reservation on a delayed or cancelled flight with a travel certificate, once per reservation: 50.00 per passenger for a delay, 100.00 per passenger for a cancellation.
 
         Args:
-            reservation: The id of a Reservation. Reservation: Seats for a party of passengers in one cabin of one flight
+            reservation: The Reservation's id. Reservation: Seats for a party of passengers in one cabin of one flight.
 
         Returns:
             Instrument.
@@ -1170,13 +1171,13 @@ class Airline(_rt.ToolSet):
         self._dirty.add(("Instrument", _row2[_Instrument_id]))
         return _out_Instrument(_row2)
 
-    def add_credit_card(self, user: str, brand: str, last_four: str) -> _rt.JSON:
+    def add_credit_card(self, *, user: str, brand: str, last_four: str) -> _rt.JSON:
         """Save a credit card on a customer's profile.
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
-            brand: e.g. Visa
-            last_four: The card's last four digits
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
+            brand: e.g. Visa.
+            last_four: The card's last four digits.
 
         Returns:
             Instrument.
@@ -1219,12 +1220,12 @@ class Airline(_rt.ToolSet):
         self._dirty.add(("Instrument", _row1[_Instrument_id]))
         return _out_Instrument(_row1)
 
-    def remove_payment_method(self, user: str, payment_method: str) -> None:
+    def remove_payment_method(self, *, user: str, payment_method: str) -> None:
         """Delete a saved credit card that has never been used for a payment.
 
         Args:
-            user: The customer you are helping The id of a User (User id, e.g. mia_li_3003). User: A customer with a loyalty profile
-            payment_method: The id of a Instrument. Instrument: A payment method saved on a user's profile
+            user: The customer you are helping. The User's id (User id, e.g. mia_li_3003). User: A customer with a loyalty profile.
+            payment_method: The Instrument's id. Instrument: A payment method saved on a user's profile.
 
         Returns:
             nothing.

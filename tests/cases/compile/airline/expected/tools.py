@@ -131,7 +131,7 @@ class Airline(_rt.ToolSet):
     )
 
     def search_flights(
-        self, origin: str, destination: str, max_price: _rt.Money | None = None, limit: int = 5
+        self, *, origin: str, destination: str, max_price: _rt.Money | None = None, limit: int = 5
     ) -> _rt.JSON:
         """Find flights between two cities, cheapest first.
 
@@ -162,11 +162,11 @@ class Airline(_rt.ToolSet):
             ).fetchall()
         ]
 
-    def get_user(self, user: str) -> _rt.JSON:
+    def get_user(self, *, user: str) -> _rt.JSON:
         """Show a user's profile and balance.
 
         Args:
-            user: The id of a User (User id, e.g. u1). User: A traveller with a prepaid balance
+            user: The User's id (User id, e.g. u1). User: A traveller with a prepaid balance.
 
         Returns:
             User.
@@ -180,13 +180,13 @@ class Airline(_rt.ToolSet):
         return _out_User(user)
 
     def book(
-        self, user: str, flight: str, cabin: str = "economy", note: str | None = None
+        self, *, user: str, flight: str, cabin: str = "economy", note: str | None = None
     ) -> _rt.JSON:
         """Book a seat on a flight and charge the user's balance.
 
         Args:
-            user: The id of a User (User id, e.g. u1). User: A traveller with a prepaid balance
-            flight: The number of a Flight (Flight number, e.g. UA100). Flight: A scheduled flight
+            user: The User's id (User id, e.g. u1). User: A traveller with a prepaid balance.
+            flight: The Flight's number (Flight number, e.g. UA100). Flight: A scheduled flight.
             cabin: `Cabin`.
             note: `str?`.
 
@@ -245,11 +245,11 @@ class Airline(_rt.ToolSet):
         self._dirty.add(("Reservation", _row3[_Reservation_id]))
         return _out_Reservation(_row3)
 
-    def cancel(self, reservation: str) -> _rt.JSON:
+    def cancel(self, *, reservation: str) -> _rt.JSON:
         """Cancel a reservation and refund it.
 
         Args:
-            reservation: The id of a Reservation.
+            reservation: The Reservation's id.
 
         Returns:
             Reservation.
@@ -297,7 +297,7 @@ class Airline(_rt.ToolSet):
         self._dirty.add(("Flight", _row3[_Flight_number]))
         return _out_Reservation(reservation)
 
-    def charge_all(self, amount: _rt.Money) -> _rt.JSON:
+    def charge_all(self, *, amount: _rt.Money) -> _rt.JSON:
         """Charge every user a fee; fails if anyone cannot pay.
 
         Args:
@@ -325,11 +325,11 @@ class Airline(_rt.ToolSet):
                 )
         return n
 
-    def stats(self, user: str) -> _rt.JSON:
+    def stats(self, *, user: str) -> _rt.JSON:
         """Trip statistics of a user.
 
         Args:
-            user: The id of a User (User id, e.g. u1). User: A traveller with a prepaid balance
+            user: The User's id (User id, e.g. u1). User: A traveller with a prepaid balance.
 
         Returns:
             {trips: int, spent: money, avg: float, vip: bool}.
