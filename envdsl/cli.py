@@ -190,6 +190,16 @@ def compile_command(paths: tuple[Path, ...], out_dir: Path, check_only: bool) ->
     raise SystemExit(EXIT_ERRORS if failed else EXIT_OK)
 
 
+@main.command("lsp")
+@click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport; accepted for editors that pass it).")
+def lsp_command(stdio: bool) -> None:
+    """Run the language server over stdio, for editors (see docs/editors.md)."""
+    from envdsl.lsp.server import serve
+
+    serve()
+    raise SystemExit(EXIT_OK)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a killed run never leaves half a file."""
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:

@@ -79,6 +79,10 @@ class Environment:
         if base is None:
             base = compiled.images[f"hash:{backend}"] = self._full_digests()
         self._hash = IncrementalHash(*base)
+        # Verifier hook: the `Fail` of the latest call that failed with a
+        # declared error, traceback included, so `envdsl.verify` can tell which
+        # `require` failed. Reset at the start of every call.
+        self.last_failure: Fail | None = None
 
     @classmethod
     def load(cls, path: str | Path, backend: str = "sqlite", **options: Any) -> Environment:
@@ -104,6 +108,7 @@ class Environment:
     # ------------------------------------------------------------ calls
 
     def call(self, tool: str, arguments: Any = None) -> ToolResult:
+        self.last_failure = None
         validate = self._validators.get(tool)
         if validate is None:
             import difflib
@@ -124,6 +129,7 @@ class Environment:
             try:
                 return ToolResult(True, method(**kwargs))
             except Fail as failure:
+                self.last_failure = failure
                 return ToolResult(False, None, failure.code, failure.message)
             except Exception as error:  # noqa: BLE001 - turned into a result, see below
                 return self._failure(error)
@@ -133,6 +139,7 @@ class Environment:
             value = method(**kwargs)
         except Fail as failure:
             backend.rollback()
+            self.last_failure = failure
             return ToolResult(False, None, failure.code, failure.message)
         except Exception as error:  # noqa: BLE001
             backend.rollback()
