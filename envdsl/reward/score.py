@@ -1,0 +1,412 @@
+"""State-based reward: replay a model's tool calls and score them against a task.
+
+Rule: every number comes from executing the calls on the real runtime, never
+from comparing text. Each turn k of a task is replayed from the *expected*
+state after turn k-1 (a snapshot made once per task by replaying the ground
+truth), so a wrong turn costs that turn only. A turn scores
+
+    reward_k = tau * trace_k + (1 - tau) * state_k - penalty_k      (floored at `floor`)
+
+- state_k: 1.0 when the state hash equals the expected one; otherwise the
+  overlap of the changed cells (entity, key, field -> value) with the
+  expected change of that turn (matched / (expected + actual - matched)),
+  capped at 0.99 so only the exact state earns 1. Doing nothing changes
+  nothing and scores 0.
+- trace_k: ground-truth calls matched greedily to the model's calls of the
+  turn (same tool: 0.5, plus 0.5 x the share of ground-truth arguments given
+  equal), divided by the larger of the two call counts.
+- penalty_k: `per_call` (0.05) for each unparseable call, each call the
+  runtime rejected, and each successful call that matches no ground-truth
+  call (extra or repeated), capped at `cap` (0.5).
+
+The task's reward is the mean over its turns. Environments are loaded once
+per scorer and reset by snapshot restore; hashes and diffs are incremental
+(no table rescans), so scoring costs about what the calls cost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from envdsl.sample.task import Call, Task, tool_content
+
+
+class RewardError(Exception):
+    """The task cannot be scored here (its environment is missing or a different version)."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    tau: float = 0.5  # weight of the trace; EnvFactory moves it from 0.9 to 0.1 (see `tau_schedule`)
+    per_call: float = 0.05
+    cap: float = 0.5
+    floor: float | None = 0.0  # None: let the reward go negative
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.tau <= 1.0:
+            raise ValueError(f"tau must be within [0, 1], not {self.tau}")
+
+
+def tau_schedule(step: int, total_steps: int, start: float = 0.9, end: float = 0.1) -> float:
+    """EnvFactory's schedule: tau moves linearly from `start` to `end` over training."""
+    if total_steps <= 1:
+        return end
+    share = min(max(step / (total_steps - 1), 0.0), 1.0)
+    return start + (end - start) * share
+
+
+@dataclass(frozen=True)
+class ModelCall:
+    """A tool call as the model made it. `arguments` is None when they did not
+    parse (`parse_error` says why); `turn` is the user turn it answered."""
+
+    tool: str
+    arguments: dict[str, Any] | None
+    turn: int = 0
+    parse_error: str | None = None
+
+    @classmethod
+    def parse(cls, tool: str, arguments: Any, turn: int = 0) -> ModelCall:
+        if isinstance(arguments, dict):
+            return cls(str(tool), arguments, turn)
+        if arguments is None or arguments == "":
+            return cls(str(tool), {}, turn)
+        if isinstance(arguments, str):
+            try:
+                value = json.loads(arguments)
+            except ValueError as error:
+                return cls(str(tool), None, turn, f"arguments are not JSON: {error}")
+            if isinstance(value, dict):
+                return cls(str(tool), value, turn)
+            return cls(str(tool), None, turn, f"arguments are a JSON {type(value).__name__}, not an object")
+        return cls(str(tool), None, turn, f"arguments are a {type(arguments).__name__}, not a JSON object")
+
+
+def calls_from_messages(messages: list[dict[str, Any]]) -> list[ModelCall]:
+    """The assistant `tool_calls` of an OpenAI chat transcript, each tagged with
+    the user turn it follows (0 for calls after the first user message)."""
+    calls: list[ModelCall] = []
+    turn = -1
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "user":
+            turn += 1
+        elif role == "assistant":
+            for entry in message.get("tool_calls") or ():
+                function = entry.get("function", entry) if isinstance(entry, dict) else {}
+                name = function.get("name") if isinstance(function, dict) else None
+                if not isinstance(name, str):
+                    calls.append(ModelCall("", None, max(turn, 0), "a tool call without a function name"))
+                    continue
+                calls.append(ModelCall.parse(name, function.get("arguments"), max(turn, 0)))
+    return calls
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    reward: float
+    state: float
+    trace: float
+    penalty: float
+    exact: bool  # the state hash matched
+    calls: int
+    invalid: int
+    unparseable: int
+    extra: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Score:
+    reward: float
+    state: float
+    trace: float
+    penalty: float
+    turns: tuple[TurnScore, ...]
+    tau: float
+
+    @property
+    def exact(self) -> bool:
+        return all(t.exact for t in self.turns)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reward": self.reward,
+            "state": self.state,
+            "trace": self.trace,
+            "penalty": self.penalty,
+            "tau": self.tau,
+            "exact": self.exact,
+            "turns": [t.to_json() for t in self.turns],
+        }
+
+
+# ----------------------------------------------------------------- comparing
+
+
+def _canon(value: Any) -> Any:
+    """Numbers compare by value (1 == 1.0 == "1.00" is not assumed: strings stay strings)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 6)
+    if isinstance(value, list):
+        return tuple(_canon(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _canon(v)) for k, v in value.items()))
+    return value
+
+
+_REMOVED = ("<removed>",)
+
+
+def diff_cells(diff: dict[str, Any], keys: dict[str, str]) -> dict[tuple, Any]:
+    """A state diff as cells: (entity, key, field) -> new value; a removed row is
+    (entity, key, "*"). `keys` names each entity's key field."""
+    cells: dict[tuple, Any] = {}
+    for entity, parts in diff.items():
+        key_field = keys[entity]
+        for row in parts.get("added", ()):
+            key = _canon(row[key_field])
+            for name, value in row.items():
+                cells[(entity, key, name)] = _canon(value)
+        for row in parts.get("removed", ()):
+            cells[(entity, _canon(row[key_field]), "*")] = _REMOVED
+        for change in parts.get("changed", ()):
+            for name, (_, new) in change["fields"].items():
+                cells[(entity, _canon(change["key"]), name)] = _canon(new)
+    return cells
+
+
+def cell_overlap(expected: dict[tuple, Any], actual: dict[tuple, Any]) -> float:
+    if not expected and not actual:
+        return 1.0
+    matched = sum(1 for cell, value in expected.items() if cell in actual and actual[cell] == value)
+    return matched / (len(expected) + len(actual) - matched)
+
+
+def _arg_credit(truth: dict[str, Any], given: dict[str, Any]) -> float:
+    if not truth:
+        return 1.0
+    same = sum(1 for name, value in truth.items() if name in given and _canon(given[name]) == _canon(value))
+    return same / len(truth)
+
+
+def match_trace(truth: list[Call], made: list[ModelCall]) -> tuple[float, set[int]]:
+    """Trace similarity in [0, 1] and the indices of `made` matched to a ground-truth call.
+
+    Greedy and order-free: a DAG may be executed in any topological order."""
+    used: set[int] = set()
+    total = 0.0
+    for call in truth:
+        best, best_credit = None, -1.0
+        for index, candidate in enumerate(made):
+            if index in used or candidate.arguments is None or candidate.tool != call.tool:
+                continue
+            credit = _arg_credit(call.arguments, candidate.arguments)
+            if credit > best_credit:
+                best, best_credit = index, credit
+        if best is not None:
+            used.add(best)
+            total += 0.5 + 0.5 * best_credit
+    denominator = max(len(truth), len(made))
+    return (total / denominator if denominator else 1.0), used
+
+
+# ----------------------------------------------------------------- scorer
+
+
+@dataclass
+class _Prepared:
+    starts: list[Any]  # snapshot of the expected state before each turn
+    expected_cells: list[dict[tuple, Any]]
+    keys: dict[str, str]
+
+
+@dataclass
+class Scorer:
+    """Scores tasks; holds one loaded environment per compiled folder and a
+    small cache of per-task turn snapshots. Not thread-safe: one per worker.
+
+    `root` resolves a task's relative `env.compiled` path; `environments` lets
+    a caller hand in environments it already loaded (keyed by env name)."""
+
+    root: Path = field(default_factory=Path.cwd)
+    environments: dict[str, Any] = field(default_factory=dict)
+    cache_size: int = 256
+    _work: dict[str, Any] = field(default_factory=dict, repr=False)
+    _prepared: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    def environment(self, task: Task):
+        """The scorer's working environment for a task's env (loaded once, checked against the task)."""
+        name = task.env.name
+        env = self._work.get(name)
+        if env is not None:
+            return env
+        from envdsl.runtime.compiled import LoadError
+        from envdsl.runtime.environment import Environment
+
+        base = self.environments.get(name)
+        if base is None:
+            folder = Path(task.env.compiled)
+            folder = folder if folder.is_absolute() else self.root / folder
+            try:
+                manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as error:
+                raise RewardError(f"task {task.id}: cannot read {folder}/manifest.json ({error})") from None
+            if manifest.get("source_sha256") != task.env.source_sha256:
+                raise RewardError(
+                    f"task {task.id} was sampled from another version of {task.env.name} "
+                    f"(source {task.env.source_sha256[:12]}, compiled {str(manifest.get('source_sha256'))[:12]})"
+                )
+            try:
+                base = Environment.load(folder)
+            except LoadError as error:
+                raise RewardError(f"task {task.id}: {error}") from None
+            self.environments[name] = base
+        env = base.clone()
+        if env.state_hash() != task.initial_state.get("state_hash"):
+            raise RewardError(f"task {task.id}: the seeded state of {name} differs from the one it was sampled on")
+        self._work[name] = env
+        return env
+
+    def _prepare(self, task: Task, env) -> _Prepared:
+        cached = self._prepared.get(task.id)
+        if cached is not None:
+            self._prepared.move_to_end(task.id)
+            return cached
+        env.reset()
+        starts = [env.snapshot()]
+        for index, turn in enumerate(task.turns):
+            for call in task.calls_of_turn(index):
+                env.call(call.tool, call.arguments)
+            if env.state_hash() != turn.expected_state_hash:
+                raise RewardError(f"task {task.id}: its ground truth no longer reaches turn {index}'s expected state")
+            starts.append(env.snapshot())
+        keys = {e.name: e.key for e in env.env.entities}
+        prepared = _Prepared(starts, [diff_cells(t.expected_diff, keys) for t in task.turns], keys)
+        self._prepared[task.id] = prepared
+        if len(self._prepared) > self.cache_size:
+            self._prepared.popitem(last=False)
+        return prepared
+
+    def start_state(self, task: Task, turn: int):
+        """The snapshot of the expected state before `turn` (used by `Episode`)."""
+        env = self.environment(task)
+        return self._prepare(task, env).starts[turn]
+
+    def score(self, task: Task, calls: list[ModelCall], *, weights: Weights | None = None, tau: float | None = None) -> Score:
+        weights = weights or Weights()
+        if tau is not None:
+            weights = Weights(tau, weights.per_call, weights.cap, weights.floor)
+        env = self.environment(task)
+        prepared = self._prepare(task, env)
+        turns: list[TurnScore] = []
+        for index, turn in enumerate(task.turns):
+            made = [c for c in calls if c.turn == index]
+            if index == 0:
+                env.reset()
+            else:
+                env.restore(prepared.starts[index])
+            invalid = unparseable = 0
+            rejected: set[int] = set()
+            for position, call in enumerate(made):
+                if call.arguments is None:
+                    unparseable += 1
+                    continue
+                if not env.call(call.tool, call.arguments).ok:
+                    invalid += 1
+                    rejected.add(position)
+            exact = env.state_hash() == turn.expected_state_hash
+            if exact:
+                state = 1.0
+            else:
+                if index == 0:
+                    actual = env.state_diff()
+                else:
+                    actual = self._turn_diff(task, env, prepared.starts[index])
+                state = min(cell_overlap(prepared.expected_cells[index], diff_cells(actual, prepared.keys)), 0.99)
+            trace, matched = match_trace(task.calls_of_turn(index), made)
+            extra = sum(
+                1 for p, c in enumerate(made) if c.arguments is not None and p not in rejected and p not in matched
+            )
+            penalty = min(weights.per_call * (invalid + unparseable + extra), weights.cap)
+            reward = weights.tau * trace + (1 - weights.tau) * state - penalty
+            if weights.floor is not None:
+                reward = max(reward, weights.floor)
+            turns.append(TurnScore(reward, state, trace, penalty, exact, len(made), invalid, unparseable, extra))
+        count = len(turns) or 1
+        return Score(
+            reward=sum(t.reward for t in turns) / count,
+            state=sum(t.state for t in turns) / count,
+            trace=sum(t.trace for t in turns) / count,
+            penalty=sum(t.penalty for t in turns) / count,
+            turns=tuple(turns),
+            tau=weights.tau,
+        )
+
+    def _turn_diff(self, task: Task, env, start) -> dict[str, Any]:
+        reference = self._work.get(("ref", task.env.name))
+        if reference is None:
+            reference = self._work[("ref", task.env.name)] = env.clone()
+        reference.restore(start)
+        return reference.state_diff(env)
+
+
+# ----------------------------------------------------------------- episodes (RL)
+
+
+class Episode:
+    """One rollout of a task for an RL loop (e.g. trl's `environment_factory`).
+
+        episode = Episode(task, scorer)
+        prompt = episode.reset()                  # the first user message
+        text = episode.call("book_reservation", {...})   # the tool message content
+        nxt = episode.next_turn()                 # the next user message, or None at the end
+        reward = episode.reward(tau=0.5)
+
+    Calls run live on the scorer's environment; `next_turn` moves the live
+    state to the expected state after the finished turn, as the scorer does.
+    """
+
+    def __init__(self, task: Task, scorer: Scorer | None = None, weights: Weights | None = None) -> None:
+        self.task = task
+        self.scorer = scorer or Scorer()
+        self.weights = weights or Weights()
+        self.calls: list[ModelCall] = []
+        self.turn = 0
+        self._env = None
+
+    def reset(self) -> str:
+        base = self.scorer.environment(self.task)
+        if self._env is None:
+            self._env = base.clone()
+        self._env.reset()
+        self.calls = []
+        self.turn = 0
+        return self.task.turns[0].user
+
+    def call(self, tool: str, arguments: Any) -> str:
+        if self._env is None:
+            self.reset()
+        parsed = ModelCall.parse(tool, arguments, self.turn)
+        self.calls.append(parsed)
+        if parsed.arguments is None:
+            return tool_content({"ok": False, "error": "InvalidArguments", "message": parsed.parse_error})
+        return tool_content(self._env.call(parsed.tool, parsed.arguments).to_json())
+
+    def next_turn(self) -> str | None:
+        if self.turn + 1 >= len(self.task.turns):
+            return None
+        self.turn += 1
+        self._env.restore(self.scorer.start_state(self.task, self.turn))
+        return self.task.turns[self.turn].user
+
+    def reward(self, tau: float | None = None) -> float:
+        return self.scorer.score(self.task, self.calls, weights=self.weights, tau=tau).reward
