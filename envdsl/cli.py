@@ -16,8 +16,10 @@ from pathlib import Path
 
 import click
 
+from envdsl.corpus import corpus_command
 from envdsl.diagnostics.diagnostic import Diagnostic, has_errors
 from envdsl.diagnostics.render import FORMATS, render, summary, to_json
+from envdsl.serve.cli import serve_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -194,6 +196,16 @@ def compile_command(paths: tuple[Path, ...], out_dir: Path, check_only: bool) ->
 @click.option("--stdio", is_flag=True, help="Talk over stdin/stdout (the default and only transport; accepted for editors that pass it).")
 def lsp_command(stdio: bool) -> None:
     """Run the language server over stdio, for editors (see docs/editors.md)."""
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError as error:
+        click.echo(
+            f"error: the language server needs pygls and lsprotocol ({error.name} is not installed); "
+            'install them with: pip install "envdsl[lsp]"',
+            err=True,
+        )
+        raise SystemExit(EXIT_USAGE) from None
     from envdsl.lsp.server import serve
 
     serve()
