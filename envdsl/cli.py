@@ -212,6 +212,9 @@ def lsp_command(stdio: bool) -> None:
     raise SystemExit(EXIT_OK)
 
 
+main.add_command(serve_command)
+
+
 def _atomic_write(path: Path, text: str) -> None:
     """Write via a temporary file and rename, so a killed run never leaves half a file."""
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
