@@ -22,7 +22,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "invariant-broken": ("V0101", "A declared invariant is false in a reachable state."),
     "field-check-broken": ("V0102", "A field check is false for a row of a reachable state."),
     "dangling-reference": ("V0103", "A reference field names a row that does not exist."),
-    "undeclared-error": ("V0201", "A tool failed with an error it does not declare (a crash, a constraint, division by zero)."),
+    "undeclared-error": (
+        "V0201",
+        "A tool failed with an error it does not declare (a crash, a constraint, division by zero).",
+    ),
     "invalid-arguments-accepted": ("V0202", "Deliberately invalid arguments were not rejected with InvalidArguments."),
     "valid-arguments-rejected": ("V0203", "Valid arguments were rejected with InvalidArguments."),
     "failed-call-changed-state": ("V0301", "A call that failed changed the state."),
@@ -86,5 +89,6 @@ def format_calls(calls: list[Call]) -> str:
     import json
 
     return "\n".join(
-        f"  {i}. {c['tool']}({json.dumps(c['arguments'], ensure_ascii=False, sort_keys=True)})" for i, c in enumerate(calls, 1)
+        f"  {i}. {c['tool']}({json.dumps(c['arguments'], ensure_ascii=False, sort_keys=True)})"
+        for i, c in enumerate(calls, 1)
     )

@@ -57,9 +57,24 @@ class Oracle:
         self._state: State | None = None
         self._invariant_reads = {inv.name: entities_read(inv.expr) for inv in self.env.invariants}
         self._refs = {
-            e.name: [(f.name, t.strip_optional(f.type).name) for f in e.fields if isinstance(t.strip_optional(f.type), t.EntityT)]
+            e.name: [
+                (f.name, t.strip_optional(f.type).name)
+                for f in e.fields
+                if isinstance(t.strip_optional(f.type), t.EntityT)
+            ]
             for e in self.env.entities
         }
+        self._fields_of_kind: dict[str, dict[str, list[str]]] = {}
+        for e in self.env.entities:
+            for f in e.fields:
+                base = t.strip_optional(f.type)
+                if isinstance(base, t.Scalar):
+                    self._fields_of_kind.setdefault(base.kind, {}).setdefault(e.name, []).append(f.name)
+        self._pools: dict[str, list[Any]] = {}
+        self._by_key: dict[str, dict[Any, dict[str, Any]]] = {}
+        # Keys of rows written since the seeded state, per entity: what a model would go on to use
+        # (`add_card` then `remove_card`), and what hypothesis `Bundle`s would hold.
+        self.recent: dict[str, list[Any]] = {}
         self.refresh_all()
 
     # ------------------------------------------------------------ rows
@@ -80,9 +95,47 @@ class Oracle:
         self.eval_rows[entity] = converted
         return converted
 
+    def copy_rows(self) -> tuple[dict, dict]:
+        """The rows as they are now; `_fetch` replaces an entity's rows whole, so a shallow copy is a snapshot."""
+        return dict(self.json_rows), dict(self.eval_rows)
+
+    def set_rows(self, rows: tuple[dict, dict]) -> None:
+        self.json_rows, self.eval_rows = dict(rows[0]), dict(rows[1])
+        self.recent = {}
+        self._state = None
+        self._pools.clear()
+        self._by_key.clear()
+
+    def row(self, entity: str, key: Any) -> dict[str, Any] | None:
+        """The JSON row with this key (None if there is none)."""
+        index = self._by_key.get(entity)
+        if index is None:
+            name = self.env.entity(entity).key
+            index = self._by_key[entity] = {row[name]: row for row in self.json_rows[entity]}
+        try:
+            return index.get(key)
+        except TypeError:  # an unhashable (invalid) key
+            return None
+
     def keys(self, entity: str) -> list[Any]:
         key = self.env.entity(entity).key
         return [row[key] for row in self.json_rows[entity]]
+
+    def scalar_values(self, kind: str, limit: int = 40) -> list[Any]:
+        """Distinct JSON values of the fields of this kind in the current state (a spread of at most `limit`)."""
+        pool = self._pools.get(kind)
+        if pool is None:
+            seen: dict[str, Any] = {}
+            for entity, names in self._fields_of_kind.get(kind, {}).items():
+                for row in self.json_rows[entity]:
+                    for name in names:
+                        value = row[name]
+                        if value is not None:
+                            seen.setdefault(repr(value), value)
+            values = [seen[k] for k in sorted(seen)]
+            step = max(1, len(values) // limit)
+            pool = self._pools[kind] = values[::step][:limit]
+        return pool
 
     def state(self) -> State:
         if self._state is None:
@@ -107,8 +160,13 @@ class Oracle:
             if keys or len(old) != len(new):
                 touched.add(entity)
             changed |= {(entity, k) for k in keys}
+            if keys:
+                mine = self.recent.setdefault(entity, [])
+                mine.extend(k for k in sorted(keys, key=str) if k not in mine)
         if touched:
             self._state = None
+            self._pools.clear()
+            self._by_key.clear()
         return self._check(changed, touched)
 
     def _check(self, changed: set[tuple[str, Any]], touched: set[str]) -> list[Finding]:
@@ -145,7 +203,9 @@ class Oracle:
                 holds, why = self._holds(invariant.expr, {}, state)
                 if not holds:
                     findings.append(
-                        Finding("invariant-broken", f"invariant \"{invariant.name}\" does not hold{why}", span=invariant.span)
+                        Finding(
+                            "invariant-broken", f'invariant "{invariant.name}" does not hold{why}', span=invariant.span
+                        )
                     )
         return findings
 

@@ -34,7 +34,11 @@ def literals_of(tool: ir.Tool) -> dict[str, list[Any]]:
     found: dict[str, set[Any]] = {}
 
     def walk(node: Any) -> None:
-        if isinstance(node, ir.Literal) and node.value is not None and isinstance(t.strip_optional(node.type), t.Scalar):
+        if (
+            isinstance(node, ir.Literal)
+            and node.value is not None
+            and isinstance(t.strip_optional(node.type), t.Scalar)
+        ):
             kind = t.strip_optional(node.type).kind
             value = node.value
             if kind == "int" and not isinstance(value, bool):
@@ -59,9 +63,10 @@ def literals_of(tool: ir.Tool) -> dict[str, list[Any]]:
 class ArgumentStrategies:
     """Strategies for one environment; `live` answers from the current state."""
 
-    def __init__(self, env: ir.Env, live: Live) -> None:
+    def __init__(self, env: ir.Env, live: Live, recent: Live | None = None) -> None:
         self.env = env
         self.live = live
+        self.recent: Live = recent or (lambda entity: [])
         self.today = env.clock.date()
         self._literals = {tool.name: literals_of(tool) for tool in env.tools}
 
@@ -83,14 +88,17 @@ class ArgumentStrategies:
         key_type = t.strip_optional(self.env.entity(entity).key_field.type)
         missing = MISSING_STR_KEY if key_type == t.STR else MISSING_INT_KEY
 
-        def pick(use_live: bool) -> st.SearchStrategy[Any]:
+        def pick(choice: int) -> st.SearchStrategy[Any]:
+            recent = [k for k in self.recent(entity) if k in set(self.live(entity))] if choice < 3 else []
+            if recent:
+                return st.sampled_from(recent)
             keys = self.live(entity)
-            if use_live and keys:
+            if choice != 9 and keys:
                 return st.sampled_from(keys)
             return st.just(missing)
 
-        # Mostly live keys; sometimes a key that names no row (NotFound).
-        return st.integers(0, 9).flatmap(lambda n: pick(n != 9))
+        # Often a row this example wrote, mostly any live key, sometimes a key that names no row (NotFound).
+        return st.integers(0, 9).flatmap(pick)
 
     def _pool(self, kind: str, tool: str, extra: list[Any]) -> st.SearchStrategy[Any]:
         def build(_: int) -> st.SearchStrategy[Any]:
@@ -108,20 +116,40 @@ class ArgumentStrategies:
             )
         if kind == "float":
             return st.one_of(
-                self._pool(kind, tool, [0.0, 1.0, -1.0, 0.5]), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+                self._pool(kind, tool, [0.0, 1.0, -1.0, 0.5]),
+                st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
             )
         if kind == "money":
             decimals = st.decimals(Decimal("-100"), Decimal("5000"), places=2)
-            return st.one_of(self._pool(kind, tool, [Decimal("0"), Decimal("0.01"), Decimal("-0.01")]), decimals).map(_money_json)
+            return st.one_of(self._pool(kind, tool, [Decimal("0"), Decimal("0.01"), Decimal("-0.01")]), decimals).map(
+                _money_json
+            )
         if kind == "str":
-            return st.one_of(self._pool(kind, tool, ["", " "]), st.text(max_size=12), st.text("abcdefghij@. -", min_size=10, max_size=24))
+            # Strings as long as the tool's int literals say (`len(last_four) == 4`), digits included.
+            lengths = sorted({n for n in self._literals[tool].get("int", ()) if 1 <= n <= 32})
+            sized = (
+                st.sampled_from(lengths).flatmap(lambda n: st.text("0123456789abcdefXYZ", min_size=n, max_size=n))
+                if lengths
+                else st.nothing()
+            )
+            return st.one_of(
+                self._pool(kind, tool, ["", " "]),
+                sized,
+                st.text(max_size=12),
+                st.text("abcdefghij@. -", min_size=10, max_size=24),
+            )
         if kind == "date":
             near = [(self.today + dt.timedelta(days=d)).isoformat() for d in (-31, -30, -1, 0, 1, 30, 31)]
-            return st.one_of(self._pool(kind, tool, near), st.dates(dt.date(2020, 1, 1), dt.date(2032, 12, 31)).map(dt.date.isoformat))
+            return st.one_of(
+                self._pool(kind, tool, near),
+                st.dates(dt.date(2020, 1, 1), dt.date(2032, 12, 31)).map(dt.date.isoformat),
+            )
         if kind == "datetime":
             now = self.env.clock
             near = [(now + dt.timedelta(hours=h)).isoformat() for h in (-25, -1, 0, 1, 2, 25)]
-            moments = st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2032, 12, 31)).map(lambda m: m.replace(microsecond=0).isoformat())
+            moments = st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2032, 12, 31)).map(
+                lambda m: m.replace(microsecond=0).isoformat()
+            )
             return st.one_of(self._pool(kind, tool, near), moments)
         raise AssertionError(kind)
 

@@ -84,7 +84,9 @@ def conforms(value: Any, type_: t.Type | None, env: ir.Env, path: str = "result"
         entity = env.entity(type_.name)
         return _fields(value, tuple((f.name, _field_json_type(f)) for f in entity.fields), env, path)
     if isinstance(type_, t.EnumT):
-        return None if value in type_.values else f"{path} should be one of {', '.join(type_.values)}, got {_short(value)}"
+        return (
+            None if value in type_.values else f"{path} should be one of {', '.join(type_.values)}, got {_short(value)}"
+        )
     if isinstance(type_, t.Scalar):
         return _scalar(value, type_.kind, path)
     return None
