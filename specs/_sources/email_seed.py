@@ -225,7 +225,7 @@ def main() -> None:
         return mid
 
     # Mail from contacts, some answered.
-    for i, c in enumerate(contacts):
+    for c in contacts:
         owner = c["account"]
         for j in range(2):
             key = f"{c['id']}/{j}"
