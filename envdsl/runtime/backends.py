@@ -5,8 +5,10 @@ connection whose `execute(sql, params)` returns a cursor with
 - SQLite (embedded default): an in-memory database; the seeded state is a
   serialized image built once per compiled environment, and `reset()` is
   `Connection.deserialize(image)`.
-- DuckDB and PostgreSQL (`envdsl/runtime/dialects.py` translates the
-  statements): reset restores the seed by reloading the tables.
+- DuckDB (`backend_duckdb.py`) and PostgreSQL (`backend_postgres.py`) run
+  the same statements translated once each by `dialects.py`, and report
+  what a caller can cause (a broken constraint, division by zero) with
+  SQLite's words, so results are the same on every store.
 """
 
 from __future__ import annotations
@@ -17,6 +19,24 @@ from typing import Any
 from envdsl.emit.sql import SEQ_TABLE, emit_schema
 from envdsl.runtime.compiled import CompiledEnv
 from envdsl.runtime.support import EvaluationError
+
+
+class ConstraintViolation(Exception):
+    """A statement broke a constraint; the message is worded as SQLite words it."""
+
+
+def foreign_keys(compiled: CompiledEnv) -> list[tuple[str, str, str, str]]:
+    """(table, column, referenced table, its key) for every reference column."""
+    from envdsl.ir import types as t
+
+    env = compiled.env
+    out = []
+    for entity in env.entities:
+        for f in entity.fields:
+            base = t.strip_optional(f.type)
+            if isinstance(base, t.EntityT):
+                out.append((entity.name, f.name, base.name, env.entity(base.name).key))
+    return out
 
 
 def _nonzero(value: Any) -> Any:

@@ -56,9 +56,19 @@ def _make_backend(compiled: CompiledEnv, backend: str, options: dict[str, Any]):
         from envdsl.runtime.backends import SQLiteBackend
 
         return SQLiteBackend(compiled)
-    if backend in ("duckdb", "postgres"):
-        # Planned: the same statements transpiled by sqlglot (see the closing note of issue 4).
-        raise LoadError(f"the {backend} backend is not implemented yet; use backend='sqlite'")
+    if backend == "duckdb":
+        from envdsl.runtime.backend_duckdb import DuckDBBackend
+
+        if options:
+            raise LoadError(f"the duckdb backend takes no options (got {', '.join(sorted(options))})")
+        return DuckDBBackend(compiled)
+    if backend == "postgres":
+        from envdsl.runtime.backend_postgres import PostgresBackend
+
+        unknown = sorted(set(options) - {"dsn"})
+        if unknown:
+            raise LoadError(f"the postgres backend takes only `dsn` (got {', '.join(unknown)})")
+        return PostgresBackend(compiled, options.get("dsn"))
     raise LoadError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
 
 
@@ -71,7 +81,8 @@ class Environment:
         tool_class = getattr(module, compiled.tool_class.__name__)
         self.tools = tool_class(self.backend.db)
         self._dirty: set = self.tools._dirty
-        self._writes = tool_class.WRITES
+        # Where a failed statement spoils the open transaction (PostgreSQL), reads run in a savepoint too.
+        self._writes = frozenset(tool_class.TOOLS) if getattr(self.backend, "guard_reads", False) else tool_class.WRITES
         self._validators = {name: validator(name, params) for name, params in tool_class.TOOLS.items()}
         self._methods = {name: getattr(self.tools, name) for name in tool_class.TOOLS}
         self._clock = self.env.clock.isoformat()
