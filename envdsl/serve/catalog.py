@@ -128,6 +128,23 @@ def expand_paths(paths: list[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def _refuse_name_clashes(folders: list[Path]) -> None:
+    """Two folders of one environment name cannot share a server; said before the slow loading."""
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        if folder.is_file():
+            continue  # a spec: its name is known once loaded (checked again there)
+        try:
+            name = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["env"]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ServeError(f"{folder}/manifest.json cannot be read ({error}); run `envdsl compile` again") from None
+        if name in seen:
+            raise ServeError(
+                f"two environments are both named `{name}`: {seen[name]} and {folder}; serve them separately"
+            )
+        seen[name] = folder
+
+
 def _schemas_by_name(env: Environment) -> dict[str, dict[str, Any]]:
     return {item["function"]["name"]: item["function"] for item in env.tool_schemas}
 
@@ -139,6 +156,7 @@ def build_catalog(paths: list[Path], *, allow_unverified: bool = False, control_
     folders = expand_paths(paths)
     if not folders:
         raise ServeError("nothing to serve: name at least one compiled environment")
+    _refuse_name_clashes(folders)
     envs: dict[str, ServedEnv] = {}
     unverified: list[str] = []
     for folder in folders:

@@ -59,6 +59,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def http_app(env_server: EnvServer, host: str = "127.0.0.1"):
+    """The Starlette app serving MCP at /mcp (DNS-rebinding protection on for loopback hosts)."""
+    # JSON responses rather than an SSE stream per POST: envdsl sends no
+    # notifications while a tool runs, and a plain JSON body is cheaper.
+    return env_server.server.streamable_http_app(streamable_http_path=MCP_PATH, host=host, json_response=True)
+
+
 def run_http(env_server: EnvServer, host: str, port: int, announce: Callable[[str], None] | None = None) -> None:
     import uvicorn
 
@@ -66,7 +73,7 @@ def run_http(env_server: EnvServer, host: str, port: int, announce: Callable[[st
     actual_port = sock.getsockname()[1]
     shown_host = f"[{host}]" if ":" in host else host
     url = f"http://{shown_host}:{actual_port}{MCP_PATH}"
-    app = env_server.server.streamable_http_app(streamable_http_path=MCP_PATH, host=host)
+    app = http_app(env_server, host)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     (announce or _announce)(url)
