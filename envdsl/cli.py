@@ -20,6 +20,7 @@ from envdsl.corpus import corpus_command
 from envdsl.diagnostics.diagnostic import Diagnostic, has_errors
 from envdsl.diagnostics.render import FORMATS, render, summary, to_json
 from envdsl.graph.cli import graph_command
+from envdsl.sample.cli import sample_command
 from envdsl.serve.cli import serve_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -215,6 +216,7 @@ def lsp_command(stdio: bool) -> None:
 
 main.add_command(serve_command)
 main.add_command(graph_command)
+main.add_command(sample_command)
 
 
 def _atomic_write(path: Path, text: str) -> None:

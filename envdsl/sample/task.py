@@ -107,7 +107,12 @@ class Call:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Call:
         return cls(
-            data["id"], int(data["turn"]), data["tool"], dict(data["arguments"]), tuple(data["depends_on"]), data["result"]
+            data["id"],
+            int(data["turn"]),
+            data["tool"],
+            dict(data["arguments"]),
+            tuple(data["depends_on"]),
+            data["result"],
         )
 
 
