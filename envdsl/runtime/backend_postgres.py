@@ -38,9 +38,11 @@ from envdsl.runtime.support import EvaluationError
 
 DSN_VARIABLE = "ENVDSL_PG_DSN"
 
+# VOLATILE: an IMMUTABLE function of a bound value is folded when the plan is
+# made, so `x / 0` would fail even where SQLite evaluates it for no row at all.
 _NONZERO = """
 CREATE FUNCTION {schema}.envdsl_nonzero(x anyelement) RETURNS anyelement
-LANGUAGE plpgsql IMMUTABLE AS $body$
+LANGUAGE plpgsql VOLATILE COST 1 AS $body$
 BEGIN
   IF x = 0 THEN
     RAISE EXCEPTION USING ERRCODE = 'division_by_zero', MESSAGE = 'division by zero';
