@@ -12,6 +12,7 @@ import re
 from lsprotocol import types as lsp
 
 from envdsl.lsp.analysis import Analysis
+from envdsl.lsp.incremental import common_affixes
 from envdsl.lsp.index import Kind, Occurrence, Symbol, SymbolKey
 from envdsl.syntax import ast
 from envdsl.syntax.fmt import format_text
@@ -59,9 +60,9 @@ def signature(analysis: Analysis, symbol: Symbol) -> str:
     text = analysis.text
     params = []
     for p in decl.params:
-        part = f"{p.name.name}: {text[p.type.span.start:p.type.span.end]}"
+        part = f"{p.name.name}: {text[p.type.span.start : p.type.span.end]}"
         if p.default is not None:
-            part += f" = {text[p.default.span.start:p.default.span.end]}"
+            part += f" = {text[p.default.span.start : p.default.span.end]}"
         params.append(part)
     head = f"tool {decl.name.name}({', '.join(params)})"
     if decl.returns is not None:
@@ -108,7 +109,7 @@ def describe(analysis: Analysis, symbol: Symbol) -> str:
                 mods += " (unique)"
             default = next((m for m in decl.mods if isinstance(m, ast.DefaultMod)), None)
             if default is not None:
-                mods += f" = {analysis.text[default.value.span.start:default.value.span.end]}"
+                mods += f" = {analysis.text[default.value.span.start : default.value.span.end]}"
         parts.append(_code(f"{symbol.container}.{symbol.name}: {symbol.type_text}{mods}"))
     elif kind is Kind.ENUM:
         values = ", ".join(index.symbols[k].name for k in symbol.children)
@@ -136,7 +137,7 @@ def describe(analysis: Analysis, symbol: Symbol) -> str:
     elif kind is Kind.ENV:
         parts.append(_code(f"env {symbol.name}"))
     else:
-        parts.append(_code(f"invariant \"{symbol.name}\""))
+        parts.append(_code(f'invariant "{symbol.name}"'))
     if symbol.doc:
         parts.append(symbol.doc)
     if kind is Kind.TOOL:
@@ -217,7 +218,8 @@ def document_symbols(analysis: Analysis) -> list[lsp.DocumentSymbol]:
         )
 
     top = [
-        s for s in index.symbols.values()
+        s
+        for s in index.symbols.values()
         if s.kind in (Kind.ENTITY, Kind.ENUM, Kind.TOOL, Kind.ERROR, Kind.INVARIANT) and s.span is not None
     ]
     top.sort(key=lambda s: s.decl_span.start if s.decl_span else 0)
@@ -236,14 +238,26 @@ def document_symbols(analysis: Analysis) -> list[lsp.DocumentSymbol]:
 # ------------------------------------------------------------------ formatting
 
 
-def formatting(text: str, path: str, lines_range: lsp.Range) -> list[lsp.TextEdit] | None:
-    """One edit replacing the whole document with `fmt`'s output; None when it does not parse."""
-    formatted, _ = format_text(text, path)
+def formatting(analysis: Analysis) -> list[lsp.TextEdit] | None:
+    """`envdsl fmt`'s output as one edit of the stretch that differs; None when the text does not parse.
+
+    Replacing only what changed (not the whole document) keeps the editor's
+    cursor, folds and undo history where they were.
+    """
+    text = analysis.text
+    formatted, _ = format_text(text, analysis.path)
     if formatted is None:
         return None
     if formatted == text:
         return []
-    return [lsp.TextEdit(lines_range, formatted)]
+    prefix, suffix = common_affixes(text, formatted)
+    # Never split a `\r\n`: a position inside it means the end of the line.
+    if prefix and text[prefix - 1] == "\r":
+        prefix -= 1
+    if suffix and text[len(text) - suffix] == "\n" and text[len(text) - suffix - 1 : len(text) - suffix] == "\r":
+        suffix -= 1
+    where = analysis.lines.range(prefix, len(text) - suffix)
+    return [lsp.TextEdit(where, formatted[prefix : len(formatted) - suffix])]
 
 
 # ------------------------------------------------------------------ completion

@@ -177,10 +177,20 @@ class _Scope:
 # ------------------------------------------------------------------ building
 
 _CALL_RESULTS = {
-    "now": scalar("datetime"), "today": scalar("date"), "lower": scalar("str"), "upper": scalar("str"),
-    "len": scalar("int"), "contains": scalar("bool"), "starts_with": scalar("bool"), "ends_with": scalar("bool"),
-    "days": scalar("duration"), "hours": scalar("duration"), "minutes": scalar("duration"), "date": scalar("date"),
-    "datetime": scalar("datetime"), "days_between": scalar("int"),
+    "now": scalar("datetime"),
+    "today": scalar("date"),
+    "lower": scalar("str"),
+    "upper": scalar("str"),
+    "len": scalar("int"),
+    "contains": scalar("bool"),
+    "starts_with": scalar("bool"),
+    "ends_with": scalar("bool"),
+    "days": scalar("duration"),
+    "hours": scalar("duration"),
+    "minutes": scalar("duration"),
+    "date": scalar("date"),
+    "datetime": scalar("datetime"),
+    "days_between": scalar("int"),
 }
 _COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 
@@ -246,16 +256,44 @@ class _Builder:
                 key = ("error", item.name.name)
                 if key in self.symbols and self.symbols[key].span is None:
                     del self.symbols[key]  # a spec may redeclare NotFound with its own doc
-                self.define(Symbol(key, Kind.ERROR, item.name.name, item.name.span, item.span,
-                                   doc=_doc(item.doc) or BUILTIN_ERRORS.get(item.name.name, ""), node=item))
+                self.define(
+                    Symbol(
+                        key,
+                        Kind.ERROR,
+                        item.name.name,
+                        item.name.span,
+                        item.span,
+                        doc=_doc(item.doc) or BUILTIN_ERRORS.get(item.name.name, ""),
+                        node=item,
+                    )
+                )
             elif isinstance(item, ast.EnumDecl):
                 self._enum(item.name.name, item.values, item.name.span, item.span, _doc(item.doc), item)
             elif isinstance(item, ast.EntityDecl):
-                self.define(Symbol(("entity", item.name.name), Kind.ENTITY, item.name.name, item.name.span, item.span,
-                                   type=Ty("entity", item.name.name), doc=_doc(item.doc), node=item))
+                self.define(
+                    Symbol(
+                        ("entity", item.name.name),
+                        Kind.ENTITY,
+                        item.name.name,
+                        item.name.span,
+                        item.span,
+                        type=Ty("entity", item.name.name),
+                        doc=_doc(item.doc),
+                        node=item,
+                    )
+                )
             elif isinstance(item, ast.ToolDecl):
-                self.define(Symbol(("tool", item.name.name), Kind.TOOL, item.name.name, item.name.span, item.span,
-                                   doc=_doc(item.doc), node=item))
+                self.define(
+                    Symbol(
+                        ("tool", item.name.name),
+                        Kind.TOOL,
+                        item.name.name,
+                        item.name.span,
+                        item.span,
+                        doc=_doc(item.doc),
+                        node=item,
+                    )
+                )
         # Fields and parameters next: their types may name anything declared above.
         for item in env.items:
             if isinstance(item, ast.EntityDecl) and self.symbols[("entity", item.name.name)].node is item:
@@ -277,14 +315,17 @@ class _Builder:
             elif isinstance(item, ast.Seed) and item.entity is not None:
                 self.refer(item.entity, ("entity", item.entity.name))
 
-    def _enum(self, name: str, values: tuple[ast.Ident, ...], span: Span | None, decl: Span, doc: str, node: object) -> None:
+    def _enum(
+        self, name: str, values: tuple[ast.Ident, ...], span: Span | None, decl: Span, doc: str, node: object
+    ) -> None:
         key = ("enum", name)
         if not self.define(Symbol(key, Kind.ENUM, name, span, decl, type=Ty("enum", name), doc=doc, node=node)):
             return
         for value in values:
             vkey = ("enum_value", name, value.name)
-            if self.define(Symbol(vkey, Kind.ENUM_VALUE, value.name, value.span, value.span, container=name,
-                                  type=Ty("enum", name))):
+            if self.define(
+                Symbol(vkey, Kind.ENUM_VALUE, value.name, value.span, value.span, container=name, type=Ty("enum", name))
+            ):
                 self.add_child(key, vkey)
                 self.enum_value_owners.setdefault(value.name, []).append(name)
 
@@ -316,8 +357,20 @@ class _Builder:
                 continue
             ty = self.resolve_type(f.type, f"{entity}_{f.name.name}")
             doc = next((m.text.value for m in f.mods if isinstance(m, ast.DocMod)), "")
-            self.define(Symbol(key, Kind.FIELD, f.name.name, f.name.span, f.span, container=entity, type=ty,
-                               type_text=self.source(f.type.span), doc=doc, node=f))
+            self.define(
+                Symbol(
+                    key,
+                    Kind.FIELD,
+                    f.name.name,
+                    f.name.span,
+                    f.span,
+                    container=entity,
+                    type=ty,
+                    type_text=self.source(f.type.span),
+                    doc=doc,
+                    node=f,
+                )
+            )
             self.add_child(("entity", entity), key)
 
     def _signature(self, decl: ast.ToolDecl) -> None:
@@ -327,8 +380,20 @@ class _Builder:
             if key in self.symbols:
                 continue
             ty = self.resolve_type(p.type, f"{tool}_{p.name.name}")
-            self.define(Symbol(key, Kind.PARAM, p.name.name, p.name.span, p.span, container=tool, type=ty,
-                               type_text=self.source(p.type.span), doc=_doc(p.doc), node=p))
+            self.define(
+                Symbol(
+                    key,
+                    Kind.PARAM,
+                    p.name.name,
+                    p.name.span,
+                    p.span,
+                    container=tool,
+                    type=ty,
+                    type_text=self.source(p.type.span),
+                    doc=_doc(p.doc),
+                    node=p,
+                )
+            )
             self.add_child(("tool", tool), key)
         if decl.returns is not None:
             symbol = self.symbols[("tool", tool)]
@@ -413,7 +478,9 @@ class _Builder:
             iterable = self.expr(stmt.iterable, scope)
             item = iterable.inner if iterable.kind == "list" and iterable.inner else UNKNOWN
             body = scope.child()
-            body.names[stmt.var.name] = self.local(stmt.var, Kind.LOOP, item, (stmt.body.span.start, stmt.body.span.end), stmt)
+            body.names[stmt.var.name] = self.local(
+                stmt.var, Kind.LOOP, item, (stmt.body.span.start, stmt.body.span.end), stmt
+            )
             self.block(stmt.body, body, returns)
         elif isinstance(stmt, ast.Return):
             if stmt.value is not None:
@@ -471,7 +538,11 @@ class _Builder:
 
     def _expr_Attr(self, node: ast.Attr, scope: _Scope, expected: Ty | None) -> Ty:
         obj = node.obj
-        if isinstance(obj, ast.Name) and ("enum", obj.ident.name) in self.symbols and scope.lookup(obj.ident.name) is None:
+        if (
+            isinstance(obj, ast.Name)
+            and ("enum", obj.ident.name) in self.symbols
+            and scope.lookup(obj.ident.name) is None
+        ):
             enum_name = obj.ident.name
             self.refer(obj.ident, ("enum", enum_name))
             self.refer(node.name, ("enum_value", enum_name, node.name.name))

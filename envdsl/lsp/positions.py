@@ -5,16 +5,19 @@ envdsl spans are offsets into a Python `str` (code points). LSP positions are
 negotiated position encoding: UTF-16 unless client and server agreed on
 UTF-8 or UTF-32. A character outside the Basic Multilingual Plane (an emoji
 in a doc string) is one code point but two UTF-16 units, so the two counts
-drift apart on such lines; everything that talks LSP converts here.
+drift apart on such lines; everything that talks LSP converts here. Lines end
+at `\\n`, `\\r\\n` or a lone `\\r`, as the protocol defines them.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 
 from lsprotocol import types as lsp
 
 UTF8, UTF16, UTF32 = "utf-8", "utf-16", "utf-32"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _units(char: str, encoding: str) -> int:
@@ -33,20 +36,17 @@ class LineIndex:
         self.text = text
         self.encoding = encoding
         self.line_starts = [0]
-        start = text.find("\n")
-        while start != -1:
-            self.line_starts.append(start + 1)
-            start = text.find("\n", start + 1)
-
-    def _line_end(self, line: int) -> int:
-        if line + 1 < len(self.line_starts):
-            return self.line_starts[line + 1] - 1
-        return len(self.text)
+        self.line_ends: list[int] = []  # where each line's break begins
+        for match in _LINE_BREAK.finditer(text):
+            self.line_ends.append(match.start())
+            self.line_starts.append(match.end())
+        self.line_ends.append(len(text))
 
     def position(self, offset: int) -> lsp.Position:
         offset = max(0, min(offset, len(self.text)))
         line = bisect.bisect_right(self.line_starts, offset) - 1
         start = self.line_starts[line]
+        offset = min(offset, self.line_ends[line])  # inside a `\r\n`: the end of the line
         segment = self.text[start:offset]
         if self.encoding == UTF32 or segment.isascii():
             return lsp.Position(line, offset - start)
@@ -59,9 +59,9 @@ class LineIndex:
         """The offset of `position`; a column past the line's end clamps to the end (as the LSP asks)."""
         if position.line >= len(self.line_starts):
             return len(self.text)
-        start = self.line_starts[max(position.line, 0)]
-        end = self._line_end(max(position.line, 0))
-        if self.encoding == UTF32:
+        line = max(position.line, 0)
+        start, end = self.line_starts[line], self.line_ends[line]
+        if self.encoding == UTF32 or self.text[start:end].isascii():
             return min(start + position.character, end)
         units = 0
         offset = start

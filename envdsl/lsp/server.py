@@ -7,21 +7,28 @@ per process), never in module globals.
 
 Diagnostics on change come from parse + check of the editor's text. Seed
 data is validated too, on open and on save, because that reads the seed
-files from disk; its problems are published for the seed files' own URIs.
+files from disk; problems inside a seed file are published for that file's
+URI, and those in the spec (a missing seed file) move along with later edits
+until the next save re-validates them.
 """
 
 from __future__ import annotations
+
+import logging
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from envdsl.diagnostics.diagnostic import Diagnostic
+from envdsl.diagnostics.span import Span
 from envdsl.lsp import features
-from envdsl.lsp.analysis import Analysis, analyze, seed_diagnostics, to_lsp
+from envdsl.lsp.analysis import Analysis, analyze, range_from_json, seed_diagnostics, to_lsp
+from envdsl.lsp.incremental import common_affixes
 from envdsl.lsp.positions import UTF8, UTF16, UTF32, LineIndex
 
 NAME = "envdsl"
+log = logging.getLogger("envdsl.lsp")
 
 
 def _version() -> str:
@@ -39,59 +46,109 @@ class EnvdslServer(LanguageServer):
         self.analyses: dict[str, Analysis] = {}
         self.last_parsed: dict[str, Analysis] = {}  # the latest analysis whose text parsed, for completion
         self.seed_uris: dict[str, set[str]] = {}  # spec URI -> seed-file URIs it published diagnostics for
-
-    # ---------------------------------------------------------- documents
+        self.spec_seed_diagnostics: dict[str, list[Diagnostic]] = {}  # seed problems located in the spec itself
 
     @property
     def encoding(self) -> str:
-        chosen = self.workspace.position_encoding if self.protocol.workspace is not None else None
+        chosen = self.workspace.position_encoding
         return {lsp.PositionEncodingKind.Utf8: UTF8, lsp.PositionEncodingKind.Utf32: UTF32}.get(chosen, UTF16)  # type: ignore[arg-type]
 
     def refresh(self, uri: str, *, seeds: bool) -> Analysis:
+        """Analyse the document's current text and publish its diagnostics (and its seed files' with `seeds`)."""
         document = self.workspace.get_text_document(uri)
         path = _path_of(uri)
-        analysis = analyze(document.source, path, self.encoding)
+        previous = self.analyses.get(uri)
+        analysis = analyze(document.source, path, self.encoding, previous)
         self.analyses[uri] = analysis
         if analysis.parsed:
             self.last_parsed[uri] = analysis
-        extra: list[Diagnostic] = []
-        texts = {path: analysis.lines}
-        uris = {path: uri}
-        if seeds:
-            extra, sources = seed_diagnostics(analysis)
-            for seed_path in {d.primary.span.path for d in extra if d.primary is not None} | {
-                label.span.path for d in extra for label in d.labels
-            }:
-                source = sources.get(seed_path)
-                if source is not None and seed_path != path:
-                    texts[seed_path] = LineIndex(source.text, self.encoding)
-                    uris[seed_path] = from_fs_path(seed_path) or seed_path
+        lines_of = {path: analysis.lines}
+        uri_of = {path: uri}
+        seed_found: list[Diagnostic] = []
+        if seeds and _is_file(uri):
+            seed_found, sources = seed_diagnostics(analysis)
+            for diagnostic in seed_found:
+                for label in diagnostic.labels:
+                    source = sources.get(label.span.path)
+                    if source is not None and label.span.path not in lines_of:
+                        lines_of[label.span.path] = LineIndex(source.text, self.encoding)
+                        uri_of[label.span.path] = from_fs_path(label.span.path) or label.span.path
+            in_spec = [d for d in seed_found if d.primary is not None and d.primary.span.path == path]
+            self.spec_seed_diagnostics[uri] = in_spec
+        else:
+            in_spec = self.spec_seed_diagnostics.get(uri, [])
+            if previous is not None and in_spec:
+                in_spec = _follow_edit(in_spec, previous.text, analysis.text)
+                self.spec_seed_diagnostics[uri] = in_spec
+            seed_found = in_spec
         by_uri: dict[str, list[lsp.Diagnostic]] = {uri: []}
-        for diagnostic in [*analysis.diagnostics, *extra]:
-            converted = to_lsp(diagnostic, texts, uris)
+        for diagnostic in [*analysis.diagnostics, *seed_found]:
+            converted = to_lsp(diagnostic, lines_of, uri_of)
             if converted is not None:
                 by_uri.setdefault(converted[0], []).append(converted[1])
         if seeds:
             for stale in self.seed_uris.get(uri, set()) - set(by_uri):
-                by_uri[stale] = []
+                by_uri[stale] = []  # a seed file whose problems are fixed
             self.seed_uris[uri] = set(by_uri) - {uri}
         for target, diagnostics in by_uri.items():
             version = document.version if target == uri else None
-            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(target, diagnostics, version))
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=target, diagnostics=diagnostics, version=version)
+            )
         return analysis
 
     def analysis(self, uri: str) -> Analysis:
+        """The analysis of the document's current text (requests may arrive before a change was analysed)."""
         found = self.analyses.get(uri)
         document = self.workspace.get_text_document(uri)
         if found is None or found.text != document.source:
             found = self.refresh(uri, seeds=False)
         return found
 
+    def forget(self, uri: str) -> None:
+        self.analyses.pop(uri, None)
+        self.last_parsed.pop(uri, None)
+        self.spec_seed_diagnostics.pop(uri, None)
+        for target in [uri, *self.seed_uris.pop(uri, set())]:
+            self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=target, diagnostics=[]))
+
 
 def _path_of(uri: str) -> str:
     """The path spans carry: the file's path where the URI is a file, else the URI itself."""
     path = to_fs_path(uri)
-    return path if path else uri
+    return path if path and _is_file(uri) else uri
+
+
+def _is_file(uri: str) -> bool:
+    return uri.startswith("file:")
+
+
+def _follow_edit(diagnostics: list[Diagnostic], old: str, new: str) -> list[Diagnostic]:
+    """Diagnostics moved across an edit: kept before it, shifted after it, dropped where it changed their text."""
+    prefix, suffix = common_affixes(old, new)
+    old_end, delta = len(old) - suffix, len(new) - len(old)
+    kept = []
+    for diagnostic in diagnostics:
+        span = diagnostic.primary.span  # type: ignore[union-attr]
+        if span.end <= prefix:
+            kept.append(diagnostic)
+        elif span.start >= old_end:
+            labels = tuple(
+                type(label)(
+                    Span(label.span.path, label.span.start + delta, label.span.end + delta),
+                    label.message,
+                    label.primary,
+                )
+                if label.span.path == span.path
+                else label
+                for label in diagnostic.labels
+            )
+            kept.append(
+                Diagnostic(
+                    diagnostic.severity, diagnostic.code, diagnostic.message, labels, diagnostic.notes, diagnostic.help
+                )
+            )
+    return kept
 
 
 def build_server() -> EnvdslServer:
@@ -105,17 +162,13 @@ def build_server() -> EnvdslServer:
     def did_change(ls: EnvdslServer, params: lsp.DidChangeTextDocumentParams) -> None:
         ls.refresh(params.text_document.uri, seeds=False)
 
-    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))
     def did_save(ls: EnvdslServer, params: lsp.DidSaveTextDocumentParams) -> None:
         ls.refresh(params.text_document.uri, seeds=True)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: EnvdslServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        ls.analyses.pop(uri, None)
-        ls.last_parsed.pop(uri, None)
-        for target in [uri, *ls.seed_uris.pop(uri, set())]:
-            ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(target, []))
+        ls.forget(params.text_document.uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: EnvdslServer, params: lsp.HoverParams) -> lsp.Hover | None:
@@ -148,24 +201,24 @@ def build_server() -> EnvdslServer:
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: EnvdslServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
         analysis = ls.analysis(params.text_document.uri)
-        whole = analysis.lines.range(0, len(analysis.text))
-        return features.formatting(analysis.text, analysis.path, whole)
+        return features.formatting(analysis)
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION)
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix])
+    )
     def code_actions(ls: EnvdslServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        """A quick fix for every diagnostic in range that carries one (the checker's `Fix`)."""
+        """A quick fix for every diagnostic in the request that carries one (the checker's `Fix`)."""
         uri = params.text_document.uri
-        analysis = ls.analysis(uri)
         actions = []
         for diagnostic in params.context.diagnostics:
             fix = diagnostic.data.get("fix") if isinstance(diagnostic.data, dict) else None
-            if not fix:
+            where = range_from_json(fix.get("range")) if isinstance(fix, dict) else None
+            if where is None or not isinstance(fix.get("newText"), str):  # type: ignore[union-attr]
                 continue
-            start, end, replacement, description = fix
-            edit = lsp.TextEdit(analysis.lines.range(start, end), replacement)
+            edit = lsp.TextEdit(where, fix["newText"])  # type: ignore[index]
             actions.append(
                 lsp.CodeAction(
-                    title=description,
+                    title=str(fix.get("title") or "apply the suggested fix"),  # type: ignore[union-attr]
                     kind=lsp.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     edit=lsp.WorkspaceEdit(changes={uri: [edit]}),
@@ -178,6 +231,6 @@ def build_server() -> EnvdslServer:
 
 
 def serve() -> None:
-    """Serve over stdin/stdout until the client says exit."""
+    """Serve over stdin/stdout until the client says exit. Logs go to stderr: stdout is the protocol's."""
+    logging.basicConfig(level=logging.WARNING, format="envdsl lsp: %(levelname)s %(name)s: %(message)s")
     build_server().start_io()
-
