@@ -217,6 +217,7 @@ def lsp_command(stdio: bool) -> None:
 main.add_command(serve_command)
 main.add_command(graph_command)
 main.add_command(sample_command)
+main.add_command(corpus_command)
 
 
 def _atomic_write(path: Path, text: str) -> None:
