@@ -192,7 +192,9 @@ SPECS = [pytest.param(p, id=p.stem) for p in SHIPPED]
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("spec", SPECS)
-def test_recorded_calls_give_the_same_results_and_state_as_sqlite(spec: Path, backend: str, compiled_envs: dict) -> None:
+def test_recorded_calls_give_the_same_results_and_state_as_sqlite(
+    spec: Path, backend: str, compiled_envs: dict
+) -> None:
     """Calls, then a snapshot, more calls, restore, the same calls again, reset: equal at every step."""
     reference, other = open_pair(compiled_envs, spec, backend)
     try:
@@ -233,15 +235,28 @@ def test_errors_a_caller_can_cause_read_the_same_everywhere(shop_spec: Path, bac
         ("add_owner", {"id": "o1", "email": "new@x"}, "ConstraintViolated", "UNIQUE constraint failed: Owner.id"),
         ("remove_owner", {"owner": "o1"}, "ConstraintViolated", "FOREIGN KEY constraint failed"),
         ("restock", {"item": "I1", "delta": -4}, "ConstraintViolated", "CHECK constraint failed: Item_stock_check"),
-        ("add_item", {"owner": "o2", "name": "x", "price": -1, "stock": 1}, "ConstraintViolated", "CHECK constraint failed: Item_price_check"),
-        ("find_items", {"per": 0, "vip_only": False, "suffix": "", "names": [], "cheap": 1.0, "hours_old": 0, "limit": 5}, "EvaluationError", "division by zero"),
+        (
+            "add_item",
+            {"owner": "o2", "name": "x", "price": -1, "stock": 1},
+            "ConstraintViolated",
+            "CHECK constraint failed: Item_price_check",
+        ),
+        (
+            "find_items",
+            {"per": 0, "vip_only": False, "suffix": "", "names": [], "cheap": 1.0, "hours_old": 0, "limit": 5},
+            "EvaluationError",
+            "division by zero",
+        ),
         ("stats", {"owner": "o3"}, "EvaluationError", "division by zero"),
     ]
     try:
         seeded = other.state_hash()
         for tool, args, error, message in expected:
             want = reference.call(tool, args)
-            assert (want.error, want.message) == (error, f"the call would break a constraint: {message}" if error == "ConstraintViolated" else message)
+            assert (want.error, want.message) == (
+                error,
+                f"the call would break a constraint: {message}" if error == "ConstraintViolated" else message,
+            )
             assert other.call(tool, args) == want, tool
             assert other.state_hash() == seeded == other.state_hash(full=True)  # rolled back whole
             assert other.call("stats", {"owner": "o1"}) == reference.call("stats", {"owner": "o1"})  # still usable
@@ -274,7 +289,12 @@ def test_translated_sql_means_what_sqlite_means(shop_spec: Path, backend: str, c
             if write == "restock":
                 args = {"item": rng.choice(["I1", "I2", "I3"]), "delta": rng.randint(-3, 3)}
             elif write == "add_item":
-                args = {"owner": rng.choice(["o1", "o2", "o3"]), "name": rng.choice(names), "price": rng.choice([0, 0.01, 12.345, 1e6]), "stock": rng.randint(-1, 4)}
+                args = {
+                    "owner": rng.choice(["o1", "o2", "o3"]),
+                    "name": rng.choice(names),
+                    "price": rng.choice([0, 0.01, 12.345, 1e6]),
+                    "stock": rng.randint(-1, 4),
+                }
             else:
                 args = {"owner": rng.choice(["o1", "o2", "o3"])}
             assert other.call(write, args) == reference.call(write, args), (write, args)
@@ -283,7 +303,9 @@ def test_translated_sql_means_what_sqlite_means(shop_spec: Path, backend: str, c
         other.close()
 
 
-def test_each_statement_is_translated_once(shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_statement_is_translated_once(
+    shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     compiled = compiled_mod.load(shop_spec)  # a fresh one: its translation cache starts empty
     seen: list[str] = []
     original = Translator.translate
@@ -304,11 +326,15 @@ def test_each_statement_is_translated_once(shop_spec: Path, compiled_envs: dict,
 
 
 def test_placeholders_follow_the_text_and_booleans_stay_integers() -> None:
-    statement = Translator("postgres").get('SELECT "a" FROM "t" WHERE "flag" AND (? OR "b" = ?) ORDER BY "a" LIMIT max(?, 0)')
+    statement = Translator("postgres").get(
+        'SELECT "a" FROM "t" WHERE "flag" AND (? OR "b" = ?) ORDER BY "a" LIMIT max(?, 0)'
+    )
     assert statement.sql == (
         'SELECT "a" FROM "t" WHERE ("flag" <> 0) AND (($1 <> 0) OR "b" = $2) ORDER BY "a" NULLS FIRST LIMIT GREATEST($3, 0)'
     )
-    assert Translator("duckdb").get("SELECT EXISTS (SELECT 1 FROM t)").sql == "SELECT CAST(EXISTS(SELECT 1 FROM t) AS INT)"
+    assert (
+        Translator("duckdb").get("SELECT EXISTS (SELECT 1 FROM t)").sql == "SELECT CAST(EXISTS(SELECT 1 FROM t) AS INT)"
+    )
     update = Translator("duckdb").get('UPDATE "T" SET "a" = ?, "b" = ? WHERE "id" = ?')
     assert (update.kind, update.table, update.assigned, update.key_param) == ("update", "T", (("a", 0), ("b", 1)), 2)
 
@@ -350,10 +376,14 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_postgres_connection_problems_are_clear_load_errors(shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_postgres_connection_problems_are_clear_load_errors(
+    shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     compiled = compiled_for(compiled_envs, shop_spec)
     dsn = f"postgresql://test:secret@127.0.0.1:{_closed_port()}/postgres"
-    with pytest.raises(LoadError, match=r"cannot connect to PostgreSQL \(host=127.0.0.1 port=\d+ user=test dbname=postgres\)") as caught:
+    with pytest.raises(
+        LoadError, match=r"cannot connect to PostgreSQL \(host=127.0.0.1 port=\d+ user=test dbname=postgres\)"
+    ) as caught:
         Environment(compiled, "postgres", dsn=dsn)
     assert "secret" not in str(caught.value)
     with pytest.raises(LoadError, match="cannot connect to PostgreSQL"):
@@ -367,8 +397,13 @@ def test_postgres_connection_problems_are_clear_load_errors(shop_spec: Path, com
         Environment(compiled, "duckdb", dsn=dsn)
 
 
-@pytest.mark.parametrize(("backend", "module", "hint"), [("postgres", "psycopg", "envdsl\\[postgres\\]"), ("duckdb", "duckdb", "envdsl\\[duckdb\\]")])
-def test_a_missing_driver_is_a_clear_load_error(shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch, backend: str, module: str, hint: str) -> None:
+@pytest.mark.parametrize(
+    ("backend", "module", "hint"),
+    [("postgres", "psycopg", "envdsl\\[postgres\\]"), ("duckdb", "duckdb", "envdsl\\[duckdb\\]")],
+)
+def test_a_missing_driver_is_a_clear_load_error(
+    shop_spec: Path, compiled_envs: dict, monkeypatch: pytest.MonkeyPatch, backend: str, module: str, hint: str
+) -> None:
     compiled = compiled_for(compiled_envs, shop_spec)
     monkeypatch.setitem(sys.modules, module, None)  # what `import` sees when the package is not installed
     with pytest.raises(LoadError, match=f"pip install '{hint}'"):

@@ -38,7 +38,9 @@ SEED_SCHEMA = "envdsl_seed"
 _ZERO_MESSAGE = "envdsl: division by zero"
 _INSERT_BATCH = 200  # rows per INSERT … VALUES statement when loading from Python
 
-_CHECK_FAILED = re.compile(r'CHECK constraint failed on table "?(?P<table>[^" ]+)"? with expression (?P<text>.*)$', re.S)
+_CHECK_FAILED = re.compile(
+    r'CHECK constraint failed on table "?(?P<table>[^" ]+)"? with expression (?P<text>.*)$', re.S
+)
 _DUPLICATE = re.compile(r'Duplicate key "(?P<cols>[^"]*)" violates (primary key|unique) constraint')
 _NOT_NULL = re.compile(r"NOT NULL constraint failed: (?P<where>\S+)")
 
@@ -62,7 +64,9 @@ def duckdb_schema(compiled: CompiledEnv) -> tuple[list[str], dict[str, list[str]
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             names = []
             for node in tree.this.expressions:
-                if isinstance(node, exp.Constraint) and any(isinstance(k, exp.CheckColumnConstraint) for k in node.expressions):
+                if isinstance(node, exp.Constraint) and any(
+                    isinstance(k, exp.CheckColumnConstraint) for k in node.expressions
+                ):
                     names.append(node.name)
             checks[tree.this.this.name] = names
         statements.append(tree.sql(dialect="duckdb"))

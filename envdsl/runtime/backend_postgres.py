@@ -197,6 +197,8 @@ class PostgresBackend:
         rows = dict(compiled.seed_rows)
         rows[SEQ_TABLE] = sorted(compiled.sequences.items())
         self._load(rows)
+        # Fresh tables have no statistics; without them the planner may scan a large seed.
+        conn.execute("ANALYZE " + ", ".join(q(n) for n in self._tables))
 
     def _load(self, rows: dict[str, list[tuple]]) -> None:
         with self.conn.cursor() as cursor:

@@ -188,7 +188,11 @@ class Translator:
             return exp.func("TRANSLATE", node.this, exp.Literal.string(_UPPER), exp.Literal.string(_LOWER))
         if isinstance(node, exp.Upper):
             return exp.func("TRANSLATE", node.this, exp.Literal.string(_LOWER), exp.Literal.string(_UPPER))
-        if isinstance(node, exp.Substring) and isinstance(node.args.get("start"), exp.Neg) and not node.args.get("length"):
+        if (
+            isinstance(node, exp.Substring)
+            and isinstance(node.args.get("start"), exp.Neg)
+            and not node.args.get("length")
+        ):
             return exp.func("RIGHT", node.this, node.args["start"].this)
         if isinstance(node, exp.Round):
             digits = node.args.get("decimals")
@@ -260,13 +264,17 @@ class Translator:
             rows = values.expressions if isinstance(values, exp.Values) else []
             assigned = ()
             if len(rows) == 1 and len(rows[0].expressions) == len(columns):
-                assigned = tuple((c, _param(v)) for c, v in zip(columns, rows[0].expressions, strict=True) if _param(v) is not None)
+                assigned = tuple(
+                    (c, _param(v)) for c, v in zip(columns, rows[0].expressions, strict=True) if _param(v) is not None
+                )
             return Statement(text, "insert", table, assigned, None, bool(tree.args.get("returning")))
         if isinstance(tree, (exp.Update, exp.Delete)):
             table = tree.this.name
             assigned: tuple[tuple[str, int], ...] = ()
             if isinstance(tree, exp.Update):
-                assigned = tuple((e.this.name, _param(e.expression)) for e in tree.expressions if _param(e.expression) is not None)
+                assigned = tuple(
+                    (e.this.name, _param(e.expression)) for e in tree.expressions if _param(e.expression) is not None
+                )
             where = tree.args.get("where")
             key_param = _param(where.this.expression) if where is not None and isinstance(where.this, exp.EQ) else None
             kind = "update" if isinstance(tree, exp.Update) else "delete"
