@@ -68,15 +68,40 @@ def _node(ax, name: str, xy: tuple[float, float], writes: bool):
     )
 
 
-def _arrow(ax, boxes: dict, a: str, b: str, positions: dict, rad: float, arrowstyle: str = "-|>", **style: Any) -> None:
+def _extents(ax, boxes: dict) -> dict[str, tuple[float, float]]:
+    """Half width and height of each node's box in data units (needs one draw first)."""
+    inverse = ax.transData.inverted()
+    out = {}
+    for name, text in boxes.items():
+        box = text.get_bbox_patch().get_window_extent()
+        (x0, y0), (x1, y1) = inverse.transform([(box.x0, box.y0), (box.x1, box.y1)])
+        out[name] = (abs(x1 - x0) / 2, abs(y1 - y0) / 2)
+    return out
+
+
+def _edge_points(a: tuple[float, float], b: tuple[float, float], size_a, size_b):
+    """Where the straight line between two box centres leaves box a and enters box b.
+
+    Computed here because clipping arrows to patches in matplotlib costs seconds per picture."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+
+    def scale(size) -> float:
+        sx = size[0] / abs(dx) if dx else float("inf")
+        sy = size[1] / abs(dy) if dy else float("inf")
+        return min(sx, sy, 0.45)
+
+    sa, sb = scale(size_a), scale(size_b)
+    return (a[0] + dx * sa, a[1] + dy * sa), (b[0] - dx * sb, b[1] - dy * sb)
+
+
+def _arrow(ax, sizes: dict, a: str, b: str, positions: dict, rad: float, arrowstyle: str = "-|>", **style: Any) -> None:
+    start, end = _edge_points(positions[a], positions[b], sizes[a], sizes[b])
     ax.annotate(
         "",
-        xy=positions[b],
-        xytext=positions[a],
+        xy=end,
+        xytext=start,
         arrowprops={
             "arrowstyle": arrowstyle,
-            "patchA": boxes[a].get_bbox_patch(),
-            "patchB": boxes[b].get_bbox_patch(),
             "shrinkA": 1,
             "shrinkB": 1,
             "connectionstyle": f"arc3,rad={rad}",
@@ -115,15 +140,29 @@ def render_image(graph: nx.MultiDiGraph, fmt: str) -> bytes:
     palette = plt.get_cmap("tab10")
     colour = {t: palette(i % 10) for i, t in enumerate(entity_types)}
 
-    # Left: how values flow (direct type links).
+    import math
+
+    # Nodes first, on both panels, with fixed limits: one draw then gives every box's size.
     boxes = {n: _node(ax, n, xy, not graph.nodes[n]["read_only"]) for n, xy in positions.items()}
-    fig.canvas.draw()  # the box patches need a renderer to know their size before arrows clip to them
+    ax.set_xlim(min(xs) - 1.7, max(xs) + 1.7)
+    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.6)
+    step = 2 * math.pi / max(len(writers), 1)
+    ring = {
+        n: (1.7 * math.cos(math.pi / 2 - step * i), math.sin(math.pi / 2 - step * i)) for i, n in enumerate(writers)
+    }
+    state_boxes = {n: _node(ax_state, n, xy, True) for n, xy in ring.items()}
+    ax_state.set_xlim(-2.6, 2.6)
+    ax_state.set_ylim(-1.3, 1.3)
+    fig.canvas.draw()
+    sizes, state_sizes = _extents(ax, boxes), _extents(ax_state, state_boxes)
+
+    # Left: how values flow (direct type links).
     for a, b, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         if key != "type" or not data.get("direct"):
             continue
         carried = sorted({lk["type"] for lk in data["links"] if lk["via"] == "" and lk["kind"] == "entity"})
         same_column = abs(positions[a][0] - positions[b][0]) < 1e-9
-        _arrow(ax, boxes, a, b, positions, 0.5 if same_column else 0.06, color=colour[carried[0]], lw=1.3, alpha=0.85)
+        _arrow(ax, sizes, a, b, positions, 0.5 if same_column else 0.06, color=colour[carried[0]], lw=1.3, alpha=0.85)
     ax.legend(
         handles=[Line2D([0], [0], color=colour[t], lw=2, label=f"passes a {t}") for t in entity_types],
         loc="upper center",
@@ -133,29 +172,17 @@ def render_image(graph: nx.MultiDiGraph, fmt: str) -> bytes:
         frameon=False,
     )
     ax.set_title("values: a result feeds a parameter (filled: changes state)", fontsize=10)
-    ax.set_xlim(min(xs) - 1.7, max(xs) + 1.7)
-    ax.set_ylim(min(ys) - 0.9, max(ys) + 0.6)
     ax.axis("off")
 
-    # Right: state links among the tools that change state, on a circle.
-    import math
-
-    step = 2 * math.pi / max(len(writers), 1)
-    ring = {
-        n: (1.7 * math.cos(math.pi / 2 - step * i), math.sin(math.pi / 2 - step * i)) for i, n in enumerate(writers)
-    }
-    state_boxes = {n: _node(ax_state, n, xy, True) for n, xy in ring.items()}
-    fig.canvas.draw()
+    # Right: state links among the tools that change state, on a ring.
     drawn: set[frozenset[str]] = set()
     for a, b, key, _ in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         if key != "state" or a not in ring or b not in ring or frozenset((a, b)) in drawn:
             continue
         drawn.add(frozenset((a, b)))
         style = "<|-|>" if graph.has_edge(b, a, key="state") else "-|>"
-        _arrow(ax_state, state_boxes, a, b, ring, 0.0, style, color="#c0392b", lw=0.9, alpha=0.6)
+        _arrow(ax_state, state_sizes, a, b, ring, 0.0, style, color="#c0392b", lw=0.9, alpha=0.6)
     ax_state.set_title("state: one changes what the other reads", fontsize=10)
-    ax_state.set_xlim(-2.6, 2.6)
-    ax_state.set_ylim(-1.3, 1.3)
     ax_state.axis("off")
     fig.suptitle(f"{graph.graph['env']}: tool graph", fontsize=12)
     buffer = io.BytesIO()
