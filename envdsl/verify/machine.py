@@ -28,6 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule
 
 from envdsl.ir import nodes as ir
 from envdsl.ir import types as t
+from envdsl.ir.evaluate import EvaluationError, InternalError, evaluate
 from envdsl.runtime import compiled as compiled_mod
 from envdsl.verify.findings import Finding
 from envdsl.verify.session import Session
@@ -68,6 +69,11 @@ class ToolArguments:
         self.env = session.env
         self.oracle = oracle
         self.values = ArgumentStrategies(session.env, live, lambda entity: oracle.recent.get(entity, []))
+        self._filters: dict[tuple[str, str], tuple[list[ir.Let], list[ir.Expr]]] = {}
+        self._fit_state: object = None
+        self._reach_state: object = None
+        self._reach_cache: dict[str, list[tuple[dict[str, Any], frozenset]]] = {}
+        self._fit_cache: dict[tuple[str, str], set[Any] | None] = {}
         self._links: dict[str, list[tuple[str, str]]] = {
             e.name: [(f.name, ref) for f in e.fields if (ref := _entity_of(f.type)) is not None]
             for e in session.env.entities
@@ -81,7 +87,10 @@ class ToolArguments:
     def _valid(self, tool: ir.Tool) -> st.SearchStrategy[dict[str, Any]]:
         values = self.values
         params = [(p, values.valid(p.type, tool.name), _entity_of(p.type)) for p in tool.params]
-        related = self.related
+        # The most constrained entity arguments first (`line` before `customer` when the tool requires
+        # things of the line alone), so the others can be drawn among the rows tied to them.
+        constrained = {p.name: len(single_param_requires(tool, p.name)[1]) for p, _, e in params if e is not None}
+        params.sort(key=lambda item: -constrained.get(item[0].name, -1))
 
         @st.composite
         def arguments(draw: st.DrawFn) -> dict[str, Any]:
@@ -90,51 +99,102 @@ class ToolArguments:
             for param, strategy, entity in params:
                 if param.default is not None and draw(st.integers(0, 99)) < 25:
                     continue  # leave it to its default
-                if entity is not None and chosen and draw(st.integers(0, 99)) < 70:
-                    rows = related(entity, chosen)
-                    if rows:
-                        row = draw(st.sampled_from(rows))
-                        args[param.name] = row[self.env.entity(entity).key]
-                        chosen.append((entity, row))
+                if entity is not None:
+                    mode = draw(st.integers(0, 99))
+                    row = self._guided_row(
+                        tool, param.name, entity, chosen, related=bool(chosen) and mode < 75, fit=mode % 2 == 0
+                    )
+                    if row is not None:
+                        drawn = draw(st.sampled_from(row))
+                        args[param.name] = drawn[self.env.entity(entity).key]
+                        chosen.append((entity, drawn))
                         continue
                 value = draw(strategy)
                 args[param.name] = value
                 if entity is not None and not isinstance(value, list):
-                    row = self.row(entity, value)
-                    if row is not None:
-                        chosen.append((entity, row))
+                    found = self.row(entity, value)
+                    if found is not None:
+                        chosen.append((entity, found))
             return args
 
         return arguments()
+
+    def _guided_row(
+        self,
+        tool: ir.Tool,
+        param: str,
+        entity: str,
+        chosen: list[tuple[str, dict[str, Any]]],
+        *,
+        related: bool,
+        fit: bool,
+    ) -> list[dict[str, Any]] | None:
+        """Candidate rows for an entity argument: tied to the rows already chosen, and/or passing
+        the tool's `require`s that read only this argument. None: draw it the plain way."""
+        if not (related or fit):
+            return None
+        rows = self.related(entity, chosen) if related else self.oracle.json_rows[entity]
+        if fit:
+            fitting = self.fitting(tool, param, entity)
+            if fitting is not None:
+                narrowed = [r for r in rows if r[self.env.entity(entity).key] in fitting]
+                rows = narrowed or rows
+        return rows or None
+
+    def fitting(self, tool: ir.Tool, param: str, entity: str) -> set[Any] | None:
+        """Keys of the rows for which every leading `require` about `param` alone holds, judged by
+        the reference interpreter (`require line.order.status == delivered`); None if there are none."""
+        state = self.oracle.state()
+        if state is not self._fit_state:
+            self._fit_state, self._fit_cache = state, {}
+        cached = self._fit_cache.get((tool.name, param), False)
+        if cached is not False:
+            return cached
+        lets, conds = self._filters.setdefault((tool.name, param), single_param_requires(tool, param))
+        keys: set[Any] | None = None
+        if conds:
+            keys = set()
+            for key in self.oracle.keys(entity):
+                bindings: dict[str, Any] = {param: key}
+                try:
+                    for let in lets:
+                        bindings[let.var] = evaluate(let.value, bindings, state, self.env)
+                    if all(evaluate(cond, bindings, state, self.env) for cond in conds):
+                        keys.add(key)
+                except (EvaluationError, InternalError, TypeError, KeyError):
+                    continue
+        self._fit_cache[(tool.name, param)] = keys
+        return keys
 
     def row(self, entity: str, key: Any) -> dict[str, Any] | None:
         return self.oracle.row(entity, key)
 
     def related(self, entity: str, chosen: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-        """Rows of `entity` tied to a row already chosen: one references the other, or both
-        reference the same row. Requires such as `payment_method.owner == user` need these."""
-        links = self._links[entity]
-        found: list[dict[str, Any]] = []
-        for row in self.oracle.json_rows[entity]:
-            for other_entity, other in chosen:
-                if self._tied(entity, row, other_entity, other, links):
-                    found.append(row)
-                    break
-        return found
+        """Rows of `entity` tied to a row already chosen: they reach a common row through at most
+        two references each (`line.order.customer == customer` needs a line of that customer's order)."""
+        wanted: set[tuple[str, Any]] = set()
+        for other_entity, other in chosen:
+            wanted |= self.reach(other_entity, other)
+        state = self.oracle.state()
+        if state is not self._reach_state:
+            self._reach_state, self._reach_cache = state, {}
+        reaches = self._reach_cache.get(entity)
+        if reaches is None:
+            reaches = self._reach_cache[entity] = [(row, self.reach(entity, row)) for row in self.oracle.json_rows[entity]]
+        return [row for row, reach in reaches if reach & wanted]
 
-    def _tied(self, entity: str, row: dict, other_entity: str, other: dict, links: list[tuple[str, str]]) -> bool:
-        other_key = other[self.env.entity(other_entity).key]
-        row_key = row[self.env.entity(entity).key]
-        for field_name, target in links:
-            if target == other_entity and row[field_name] == other_key:
-                return True
-        for field_name, target in self._links[other_entity]:
-            if target == entity and other[field_name] == row_key:
-                return True
-            for mine, my_target in links:
-                if my_target == target and row[mine] is not None and row[mine] == other[field_name]:
-                    return True
-        return False
+    def reach(self, entity: str, row: dict[str, Any], depth: int = 2) -> frozenset[tuple[str, Any]]:
+        """The row itself and the rows it references, up to `depth` hops."""
+        found = {(entity, row[self.env.entity(entity).key])}
+        if depth:
+            for field_name, target in self._links[entity]:
+                value = row[field_name]
+                if value is None:
+                    continue
+                target_row = self.oracle.row(target, value)
+                if target_row is not None:
+                    found |= self.reach(target, target_row, depth - 1)
+        return frozenset(found)
 
     def _invalid(self, tool: ir.Tool) -> st.SearchStrategy[dict[str, Any]]:
         valid = self.valid[tool.name]
@@ -196,6 +256,63 @@ class EnvMachine(RuleBasedStateMachine):
             return
         first = findings[0]
         raise AssertionError(f"{first.code} {first.kind}: {first.message}")
+
+
+def _variables(expr: Any) -> set[tuple[str, str]]:
+    """(kind, name) of every variable an expression reads; effects count as ("effect", ...)."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ir.Var):
+            found.add((node.kind, node.name))
+        elif isinstance(node, (ir.Insert, ir.NextId)):
+            found.add(("effect", type(node).__name__))
+        if isinstance(node, tuple):
+            for item in node:
+                walk(item)
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                if name not in ("type", "span"):
+                    walk(getattr(node, name))
+
+    walk(expr)
+    return found
+
+
+def single_param_requires(tool: ir.Tool, param: str) -> tuple[list[ir.Let], list[ir.Expr]]:
+    """The `let`s and `require` conditions at the top of a tool body, before its first write,
+    that read no parameter but `param` (and no state the call itself changes)."""
+    lets: list[ir.Let] = []
+    conds: list[ir.Expr] = []
+    known: set[str] = set()
+
+    def only_param(expr: ir.Expr) -> bool:
+        used = _variables(expr)
+        params = {n for k, n in used if k == "param"}
+        locals_ = {n for k, n in used if k in ("local", "loop")}
+        return (
+            params <= {param}
+            and bool(params or locals_)
+            and locals_ <= known
+            and not any(k == "effect" for k, _ in used)
+        )
+
+    for stmt in tool.body:
+        if isinstance(stmt, ir.Let):
+            used = _variables(stmt.value)
+            if (
+                {n for k, n in used if k == "param"} <= {param}
+                and {n for k, n in used if k == "local"} <= known
+                and not any(k == "effect" for k, _ in used)
+            ):
+                lets.append(stmt)
+                known.add(stmt.var)
+        elif isinstance(stmt, ir.Require):
+            if only_param(stmt.cond):
+                conds.append(stmt.cond)
+        else:
+            break  # a write, a branch or a return: what follows may depend on it
+    return lets, conds
 
 
 def _entity_of(type_: t.Type) -> str | None:

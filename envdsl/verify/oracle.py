@@ -47,6 +47,65 @@ def entities_read(expr: Any) -> set[str]:
     return found
 
 
+def _conjuncts(expr: ir.Expr | None) -> list[ir.Expr]:
+    if expr is None:
+        return []
+    if isinstance(expr, ir.Binary) and expr.op == "and":
+        return _conjuncts(expr.left) + _conjuncts(expr.right)
+    return [expr]
+
+
+def _chain(expr: Any) -> tuple[str, int] | None:
+    """(variable, depth) for `v`, `v.a`, `v.a.b`: a path of references from a variable."""
+    depth = 0
+    while isinstance(expr, ir.Attr):
+        expr, depth = expr.obj, depth + 1
+    return (expr.name, depth) if isinstance(expr, ir.Var) else None
+
+
+def local_plan(expr: ir.Expr) -> ir.Quantifier | None:
+    """The quantifier of an invariant `all x in E: …` whose truth for one x depends only on rows
+    within two references of x: attribute paths from x at most two deep, and every nested
+    `count`/`sum`/`find`/quantifier tied to x by a conjunct `v.path == x` (path at most two deep).
+    None: evaluate it whole after every write."""
+    if not (isinstance(expr, ir.Quantifier) and expr.kind == "all"):
+        return None
+    var = expr.var
+    ok = True
+
+    def walk(node: Any, aggregated: set[str]) -> None:
+        nonlocal ok
+        if not ok:
+            return
+        if isinstance(node, ir.Attr):
+            chain = _chain(node)
+            if chain is not None and chain[0] == var and chain[1] > 2:
+                ok = False
+                return
+        if isinstance(node, (ir.Find, ir.Count, ir.Sum, ir.Quantifier)) and node is not expr:
+            tied = False
+            for conjunct in _conjuncts(node.where):
+                if isinstance(conjunct, ir.Binary) and conjunct.op == "==":
+                    for a, b in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
+                        ca, cb = _chain(a), _chain(b)
+                        if ca and cb and ca[0] == node.var and ca[1] <= 2 and cb == (var, 0):
+                            tied = True
+            if not tied:
+                ok = False
+                return
+        if isinstance(node, tuple):
+            for item in node:
+                walk(item, aggregated)
+        elif hasattr(node, "__dataclass_fields__"):
+            for name in node.__dataclass_fields__:
+                if name not in ("type", "span"):
+                    walk(getattr(node, name), aggregated)
+
+    walk(expr.where, set())
+    walk(expr.body, set())
+    return expr if ok else None
+
+
 class Oracle:
     def __init__(self, runtime: Environment) -> None:
         self.runtime = runtime
@@ -56,6 +115,7 @@ class Oracle:
         self.eval_rows: dict[str, dict[Any, dict[str, Any]]] = {}
         self._state: State | None = None
         self._invariant_reads = {inv.name: entities_read(inv.expr) for inv in self.env.invariants}
+        self._plans = {inv.name: local_plan(inv.expr) for inv in self.env.invariants}
         self._refs = {
             e.name: [
                 (f.name, t.strip_optional(f.type).name)
@@ -147,19 +207,22 @@ class Oracle:
     def check_everything(self) -> list[Finding]:
         """The seeded state: every row, every invariant."""
         changed = {(name, key) for name, rows in self.eval_rows.items() for key in rows}
-        return self._check(changed, {e.name for e in self.env.entities})
+        return self._check(changed, {e.name for e in self.env.entities}, None)
 
     def after_write(self, entities: Iterable[str]) -> list[Finding]:
         """Refresh `entities` (the ones a call may have written) and check what changed."""
         changed: set[tuple[str, Any]] = set()
         touched: set[str] = set()
+        before: list[tuple[str, dict[str, Any]]] = []  # old versions of changed and deleted rows
         for entity in entities:
             old = self.eval_rows.get(entity, {})
             new = self._fetch(entity)
             keys = {k for k, row in new.items() if old.get(k) != row}
-            if keys or len(old) != len(new):
+            gone = set(old) - set(new)
+            if keys or gone:
                 touched.add(entity)
             changed |= {(entity, k) for k in keys}
+            before += [(entity, old[k]) for k in sorted(keys | gone, key=str) if k in old]
             if keys:
                 mine = self.recent.setdefault(entity, [])
                 mine.extend(k for k in sorted(keys, key=str) if k not in mine)
@@ -167,9 +230,14 @@ class Oracle:
             self._state = None
             self._pools.clear()
             self._by_key.clear()
-        return self._check(changed, touched)
+        return self._check(changed, touched, before)
 
-    def _check(self, changed: set[tuple[str, Any]], touched: set[str]) -> list[Finding]:
+    def _check(
+        self, changed: set[tuple[str, Any]], touched: set[str], before: list[tuple[str, dict[str, Any]]] | None
+    ) -> list[Finding]:
+        """Checks and references of the changed rows (and of rows naming a deleted one), and the
+        invariants that read a touched entity: only over the rows a change can affect where the
+        invariant is local (see `local_plan`), over everything otherwise. `before` None: all of it."""
         findings: list[Finding] = []
         state = self.state()
         for entity_name, key in sorted(changed, key=lambda item: (item[0], str(item[1]))):
@@ -191,23 +259,74 @@ class Oracle:
             for field_name, target in self._refs[entity_name]:
                 value = row[field_name]
                 if value is not None and value not in self.eval_rows[target]:
-                    findings.append(
-                        Finding(
-                            "dangling-reference",
-                            f"`{entity_name}.{field_name}` of {key!r} names the {target} {value!r}, which does not exist",
-                            span=entity.field(field_name).span,  # type: ignore[union-attr]
-                        )
-                    )
+                    findings.append(self._dangling(entity, field_name, key, target, value))
+        if before:
+            deleted = {(e, row[self.env.entity(e).key]) for e, row in before} - changed
+            for entity_name, rows in self.eval_rows.items():
+                for field_name, target in self._refs[entity_name]:
+                    for key, row in rows.items():
+                        if (target, row[field_name]) in deleted:
+                            findings.append(
+                                self._dangling(self.env.entity(entity_name), field_name, key, target, row[field_name])
+                            )
         for invariant in self.env.invariants:
-            if touched & self._invariant_reads[invariant.name]:
+            if not touched & self._invariant_reads[invariant.name]:
+                continue
+            plan = self._plans[invariant.name]
+            if plan is None or before is None:
                 holds, why = self._holds(invariant.expr, {}, state)
-                if not holds:
-                    findings.append(
-                        Finding(
-                            "invariant-broken", f'invariant "{invariant.name}" does not hold{why}', span=invariant.span
-                        )
-                    )
+            else:
+                holds, why = self._holds_locally(plan, changed, before, state)
+            if not holds:
+                findings.append(
+                    Finding("invariant-broken", f'invariant "{invariant.name}" does not hold{why}', span=invariant.span)
+                )
         return findings
+
+    def _dangling(self, entity: ir.Entity, field_name: str, key: Any, target: str, value: Any) -> Finding:
+        return Finding(
+            "dangling-reference",
+            f"`{entity.name}.{field_name}` of {key!r} names the {target} {value!r}, which does not exist",
+            span=entity.field(field_name).span,  # type: ignore[union-attr]
+        )
+
+    def _holds_locally(
+        self, plan: ir.Quantifier, changed: set[tuple[str, Any]], before: list[tuple[str, dict[str, Any]]], state: State
+    ) -> tuple[bool, str]:
+        """`all x in E: …` over the rows of E a change can affect: changed ones, ones a changed or
+        deleted row (old or new) reaches, and ones that reach a changed row, within two references."""
+        entity = plan.entity
+        key_name = self.env.entity(entity).key
+        touched_rows = set(changed) | {(e, row[self.env.entity(e).key]) for e, row in before}
+        near: set[tuple[str, Any]] = set(touched_rows)
+        for e, row in before:
+            near |= self._reach(e, row)
+        for e, k in changed:
+            near |= self._reach(e, self.eval_rows[e][k])
+        rows = self.eval_rows[entity]
+        affected = [k for k in rows if (entity, k) in near or self._reach(entity, rows[k]) & touched_rows]
+        for key in sorted(affected, key=str):
+            row = rows[key]
+            try:
+                if plan.where is not None and not evaluate(plan.where, {plan.var: row}, state, self.env):
+                    continue
+                if not evaluate(plan.body, {plan.var: row}, state, self.env):
+                    return False, f" for the {entity} with {key_name} {key!r}"
+            except (EvaluationError, InternalError) as error:
+                return False, f" (it cannot be evaluated for the {entity} {key!r}: {error})"
+        return True, ""
+
+    def _reach(self, entity: str, row: dict[str, Any], depth: int = 2) -> set[tuple[str, Any]]:
+        found = {(entity, row[self.env.entity(entity).key])}
+        if depth:
+            for field_name, target in self._refs[entity]:
+                value = row[field_name]
+                target_row = self.eval_rows.get(target, {}).get(value) if value is not None else None
+                if target_row is not None:
+                    found |= self._reach(target, target_row, depth - 1)
+                elif value is not None:
+                    found.add((target, value))
+        return found
 
     def _holds(self, expr: ir.Expr, bindings: dict[str, Any], state: State) -> tuple[bool, str]:
         try:
