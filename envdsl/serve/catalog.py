@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from envdsl.runtime import Environment, LoadError
+if TYPE_CHECKING:  # the runtime imports sqlglot: slow, and not needed to report a usage error
+    from envdsl.runtime import Environment
 
 SEPARATOR = "__"
 CONTROL_PREFIX = "envdsl" + SEPARATOR
@@ -151,6 +152,7 @@ def _schemas_by_name(env: Environment) -> dict[str, dict[str, Any]]:
 
 def build_catalog(paths: list[Path], *, allow_unverified: bool = False, control_tools: bool = False) -> Catalog:
     """Load and vet every environment; `ServeError` on the first problem."""
+    from envdsl.runtime import Environment, LoadError
     from envdsl.verify.status import verification_status
 
     folders = expand_paths(paths)

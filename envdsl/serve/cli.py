@@ -55,20 +55,18 @@ def serve_command(
     Each client session gets its own state, fresh from the seed. With several
     environments, tool names are prefixed `<env>__` (airline__book_reservation).
     """
-    try:
-        import mcp  # noqa: F401
+    from importlib.util import find_spec
 
-        if transport == "http":
-            import uvicorn  # noqa: F401
-    except ImportError as error:
-        click.echo(
-            f"error: serving needs the `serve` extra ({error.name} is missing): pip install 'envdsl[serve]'", err=True
-        )
-        raise SystemExit(EXIT_USAGE) from None
+    # find_spec, not import: mcp takes a while to import, and a usage error should be instant.
+    for module in ("mcp", "uvicorn") if transport == "http" else ("mcp",):
+        if find_spec(module) is None:
+            click.echo(
+                f"error: serving needs the `serve` extra ({module} is missing): pip install 'envdsl[serve]'", err=True
+            )
+            raise SystemExit(EXIT_USAGE)
 
     from envdsl.serve.catalog import ServeError, build_catalog, expand_paths
-    from envdsl.serve.server import EnvServer
-    from envdsl.serve.transports import LOOPBACK, bind, run_http, run_stdio
+    from envdsl.serve.transports import LOOPBACK, bind
 
     try:
         expand_paths(list(envs))
@@ -101,6 +99,9 @@ def serve_command(
         f"envdsl serve: {len(catalog.tools)} tools from {names}" + (" (+2 control tools)" if control_tools else ""),
         err=True,
     )
+    from envdsl.serve.server import EnvServer
+    from envdsl.serve.transports import run_http, run_stdio
+
     env_server = EnvServer(catalog, transport)
     try:
         if transport == "stdio":

@@ -12,17 +12,19 @@ import errno
 import socket
 import sys
 from collections.abc import Callable
-
-import anyio
+from typing import TYPE_CHECKING
 
 from envdsl.serve.catalog import ServeError
-from envdsl.serve.server import EnvServer
+
+if TYPE_CHECKING:  # the server module imports mcp, which is slow to import
+    from envdsl.serve.server import EnvServer
 
 MCP_PATH = "/mcp"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def run_stdio(env_server: EnvServer) -> None:
+    import anyio
     from mcp.server.stdio import stdio_server
 
     server = env_server.server
