@@ -14,8 +14,11 @@ Rules:
 - DuckDB has no savepoints: a call that may write runs in its own
   transaction (`BEGIN` … `COMMIT`/`ROLLBACK`); reads run in autocommit.
 - The seed is loaded once per instance, then copied inside the database
-  (schema `envdsl_seed`); `reset()` reloads only the tables written since
-  the last reset, from that copy.
+  (schema `envdsl_seed`). The connection notes the key of every row a
+  write names (generated writes name rows by key), and `reset()` puts back
+  just those rows from the copy: two statements per written table, however
+  large the seed. A write it cannot attribute to keys (none today) makes
+  `reset()` reload that whole table.
 - Constraint errors are reworded as SQLite words them (DuckDB forgets
   constraint names, so CHECK texts are mapped back to the names in the DDL).
 """
@@ -102,7 +105,10 @@ class _Connection:
         self._children: dict[str, list[tuple[str, str]]] = {}
         for t, c, pt, _ in foreign_keys(backend.compiled):
             self._children.setdefault(pt, []).append((t, c))
-        self.written: set[str] = set()
+        # table -> keys of the rows written since the last reset (None: the whole table)
+        self.written: dict[str, set[Any] | None] = {}
+        self._keys = {name: table.key for name, table in backend.compiled.tables.items()}
+        self._keys[SEQ_TABLE] = "entity"
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         statement = self._get(sql)
@@ -112,7 +118,7 @@ class _Connection:
             raise self._reworded(error, statement) from error
         if statement.table is None:
             return result
-        self.written.add(statement.table)
+        self._note(statement, params)
         checks = self._plans.get(sql)
         if checks is None:
             checks = self._plans[sql] = self._plan(statement)
@@ -126,6 +132,21 @@ class _Connection:
             if (self._conn.execute(check, (value,)).fetchone() is not None) != must_exist:
                 raise ConstraintViolation("FOREIGN KEY constraint failed")
         return _Rows(rows)
+
+    def _note(self, statement: Statement, params: Any) -> None:
+        """Remember which rows of which table a write named, for `reset()`."""
+        table = statement.table
+        if table in self.written and self.written[table] is None:
+            return  # the whole table is reloaded anyway
+        key = self._keys.get(table)
+        if statement.kind == "insert":
+            index = next((i for column, i in statement.assigned if column == key), None)
+        else:
+            index = statement.key_param if statement.key_column == key else None
+        if index is None:
+            self.written[table] = None
+        else:
+            self.written.setdefault(table, set()).add(params[index])  # type: ignore[union-attr]
 
     def _plan(self, statement: Statement) -> list[tuple[str, int, bool]]:
         """(point query, parameter index, whether a row must be found): the
@@ -232,9 +253,19 @@ class DuckDBBackend:
             return
         self.conn.execute("BEGIN TRANSACTION")
         for name in self._tables:
-            if name in written:
+            if name not in written:
+                continue
+            keys = written[name]
+            if keys is None:
                 self.conn.execute(f"DELETE FROM {q(name)}")
                 self.conn.execute(f"INSERT INTO {q(name)} SELECT * FROM {SEED_SCHEMA}.{q(name)}")
+            elif keys:
+                key = q(self.db._keys[name])
+                chosen = f"{key} IN (SELECT UNNEST($1))"
+                self.conn.execute(f"DELETE FROM {q(name)} WHERE {chosen}", [list(keys)])
+                self.conn.execute(
+                    f"INSERT INTO {q(name)} SELECT * FROM {SEED_SCHEMA}.{q(name)} WHERE {chosen}", [list(keys)]
+                )
         self.conn.execute("COMMIT")
         written.clear()
 
@@ -264,7 +295,7 @@ class DuckDBBackend:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
-        self.db.written.update(self._tables)
+        self.db.written.update(dict.fromkeys(self._tables))  # None: reload whole tables
 
     def close(self) -> None:
         self.conn.close()

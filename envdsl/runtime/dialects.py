@@ -46,7 +46,8 @@ class Statement:
     kind: str  # select | insert | update | delete | other
     table: str | None = None  # the table a write changes
     assigned: tuple[tuple[str, int], ...] = ()  # (column, 0-based parameter index) an insert/update sets
-    key_param: int | None = None  # 0-based index of the `WHERE key = ?` parameter of an update/delete
+    key_param: int | None = None  # 0-based index of the `WHERE column = ?` parameter of an update/delete
+    key_column: str | None = None  # that column
     returns_rows: bool = True  # whether the statement yields a result set
 
 
@@ -267,7 +268,7 @@ class Translator:
                 assigned = tuple(
                     (c, _param(v)) for c, v in zip(columns, rows[0].expressions, strict=True) if _param(v) is not None
                 )
-            return Statement(text, "insert", table, assigned, None, bool(tree.args.get("returning")))
+            return Statement(text, "insert", table, assigned, None, None, bool(tree.args.get("returning")))
         if isinstance(tree, (exp.Update, exp.Delete)):
             table = tree.this.name
             assigned: tuple[tuple[str, int], ...] = ()
@@ -276,9 +277,14 @@ class Translator:
                     (e.this.name, _param(e.expression)) for e in tree.expressions if _param(e.expression) is not None
                 )
             where = tree.args.get("where")
-            key_param = _param(where.this.expression) if where is not None and isinstance(where.this, exp.EQ) else None
+            key_param = key_column = None
+            if where is not None and isinstance(where.this, exp.EQ) and isinstance(where.this.this, exp.Column):
+                key_param, key_column = _param(where.this.expression), where.this.this.name
             kind = "update" if isinstance(tree, exp.Update) else "delete"
-            return Statement(text, kind, table, assigned, key_param, bool(tree.args.get("returning")))
+            returns = bool(tree.args.get("returning"))
+            return Statement(
+                text, kind, table, assigned, key_param, key_column if key_param is not None else None, returns
+            )
         if isinstance(tree, exp.Select) or isinstance(tree, exp.Union):
             return Statement(text, "select")
         return Statement(text, "other", returns_rows=False)
