@@ -25,6 +25,8 @@ from envdsl.ir import types as irtypes
 from envdsl.syntax import ast
 
 BUILTIN_ERRORS = {"NotFound": "No row has the key the caller gave."}  # as the checker declares them
+# `next_id` is no ordinary built-in (only a `str` key's default), so the checker's table leaves it out.
+NEXT_ID_DOC = "the next free key: the prefix followed by 1 + the largest number of a key spelled that way"
 
 
 class Kind(enum.Enum):
@@ -212,7 +214,7 @@ class _Builder:
         self.rows: list[tuple[int, int, str]] = []
         self.enum_value_owners: dict[str, list[str]] = {}
         self.tool: str | None = None  # the tool whose body is being walked
-        for name, (_, _, doc) in BUILTINS.items():
+        for name, doc in [*((name, doc) for name, (_, _, doc) in BUILTINS.items()), ("next_id", NEXT_ID_DOC)]:
             self.symbols[("builtin", name)] = Symbol(("builtin", name), Kind.BUILTIN, name, None, None, doc=doc)
         for name in (*irtypes.SCALARS, "duration"):
             self.symbols[("scalar", name)] = Symbol(("scalar", name), Kind.SCALAR, name, None, None, type=scalar(name))
