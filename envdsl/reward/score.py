@@ -246,7 +246,9 @@ class Scorer:
     def environment(self, task: Task):
         """The scorer's working environment for a task's env (loaded once, checked against the task)."""
         name = task.env.name
-        env = self._work.get(name)
+        # One working environment per environment version: tasks from two versions never share one.
+        slot = (name, task.env.source_sha256)
+        env = self._work.get(slot)
         if env is not None:
             return env
         from envdsl.runtime.compiled import LoadError
@@ -269,11 +271,10 @@ class Scorer:
                 base = Environment.load(folder)
             except LoadError as error:
                 raise RewardError(f"task {task.id}: {error}") from None
-            self.environments[name] = base
         env = base.clone()
         if env.state_hash() != task.initial_state.get("state_hash"):
             raise RewardError(f"task {task.id}: the seeded state of {name} differs from the one it was sampled on")
-        self._work[name] = env
+        self._work[slot] = env
         return env
 
     def _prepare(self, task: Task, env) -> _Prepared:
@@ -301,7 +302,9 @@ class Scorer:
         env = self.environment(task)
         return self._prepare(task, env).starts[turn]
 
-    def score(self, task: Task, calls: list[ModelCall], *, weights: Weights | None = None, tau: float | None = None) -> Score:
+    def score(
+        self, task: Task, calls: list[ModelCall], *, weights: Weights | None = None, tau: float | None = None
+    ) -> Score:
         weights = weights or Weights()
         if tau is not None:
             weights = Weights(tau, weights.per_call, weights.cap, weights.floor)
@@ -352,9 +355,10 @@ class Scorer:
         )
 
     def _turn_diff(self, task: Task, env, start) -> dict[str, Any]:
-        reference = self._work.get(("ref", task.env.name))
+        slot = ("reference", task.env.name, task.env.source_sha256)
+        reference = self._work.get(slot)
         if reference is None:
-            reference = self._work[("ref", task.env.name)] = env.clone()
+            reference = self._work[slot] = env.clone()
         reference.restore(start)
         return reference.state_diff(env)
 
@@ -402,6 +406,8 @@ class Episode:
         return tool_content(self._env.call(parsed.tool, parsed.arguments).to_json())
 
     def next_turn(self) -> str | None:
+        if self._env is None:
+            self.reset()
         if self.turn + 1 >= len(self.task.turns):
             return None
         self.turn += 1
