@@ -25,7 +25,7 @@ from envdsl.lsp.incremental import reparse
 from envdsl.lsp.index import Index, build_index
 from envdsl.lsp.positions import UTF16, LineIndex
 from envdsl.syntax import ast
-from envdsl.syntax.parser import parse
+from envdsl.syntax.parser import call_deep, parse
 
 SOURCE = "envdsl"
 # Editors fade "unnecessary" code: unused variables and parameters, statements that never run.
@@ -56,7 +56,11 @@ class Analysis:
     @property
     def index(self) -> Index:
         if self._index is None:
-            self._index = build_index(self.module, self.text)
+            try:
+                # The walk recurses once per nesting level: on the parser's large stack, as the checker does.
+                self._index = call_deep(build_index, self.module, self.text)
+            except RecursionError:  # nested deeper than envdsl checks (E0006): no navigation, but no crash
+                self._index = build_index(ast.Module(self.module.path, None, ()), self.text)
         return self._index
 
 
