@@ -25,6 +25,7 @@ from envdsl.sample.values import entity_of, scalar_candidates
 GOAL_TRIES = 16  # goal bindings tried per turn
 PRODUCERS_TRIED = 4
 COMBOS_TRIED = 6
+HARD_EXTRA_DEPTH = 4  # lookups beyond the sampled depth allowed to reach a row with an internal key
 
 
 class PlanFailed(Exception):
@@ -222,11 +223,18 @@ class Planner:
             return rng.choice(related)
         return rng.choice(rows)
 
-    def _related(self, entity: str, row: dict[str, Any], chosen: dict[str, set]) -> bool:
+    def _related(self, entity: str, row: dict[str, Any], chosen: dict[str, set], hops: int = 2) -> bool:
+        """Whether the row reaches a chosen row through at most `hops` references (a line's order's customer)."""
         for f in self.env.entity(entity).fields:
             target = entity_of(f.type)
-            if target is not None and row.get(f.name) in chosen.get(target, ()):
+            if target is None or row.get(f.name) is None:
+                continue
+            if row[f.name] in chosen.get(target, ()):
                 return True
+            if hops > 1:
+                referenced = self.index.get(target, row[f.name])
+                if referenced is not None and self._related(target, referenced, chosen, hops - 1):
+                    return True
         return False
 
     # ------------------------------------------------------------ resolution
@@ -253,8 +261,10 @@ class Planner:
         natural = is_natural(entity)
         if natural and (depth <= 0 or rng.random() < 0.65):
             return Resolution([Fact(subject, None, key)], [], [], None)
-        if depth <= 0:
-            raise PlanFailed("no-producer", f"{subject}: {entity_name} {key} needs an upstream call, depth exhausted")
+        # `depth` bounds optional lookups; a row with an internal key must be found however deep that
+        # goes, up to a hard limit that stops cycles (a tool taking the very row it returns).
+        if depth <= -HARD_EXTRA_DEPTH:
+            raise PlanFailed("no-producer", f"{subject}: {entity_name} {key} is only reachable through a cycle")
         options = list(self.producers.get(entity_name, ()))
         rng.shuffle(options)
         options.sort(key=lambda item: self.usage.get(item[0].name, 0))
@@ -357,6 +367,8 @@ class Planner:
                 options.append((param.name, str(value)[:10], Fact(subject, f.name, str(value)[:10])))
             elif isinstance(t, EnumT) and ft == t:
                 options.append((param.name, value, Fact(subject, f.name, value)))
+            elif isinstance(t, ListT) and _strip(t.inner) == ft and isinstance(ft, (EnumT, Scalar)):
+                options.append((param.name, [value], Fact(subject, f.name, value)))  # a filter given one value
             elif (
                 isinstance(t, Scalar)
                 and isinstance(ft, Scalar)

@@ -11,7 +11,15 @@ import io
 from collections import Counter
 from typing import Any
 
+from envdsl.ir.types import EntityT, ListT, OptionalT
+from envdsl.sample.plan import row_paths
 from envdsl.sample.sampler import SampleResult
+
+
+def _entity_name(t) -> str | None:
+    while isinstance(t, (OptionalT, ListT)):
+        t = t.inner
+    return t.name if isinstance(t, EntityT) else None
 
 
 def summarize(result: SampleResult, seed: int) -> dict[str, Any]:
@@ -23,11 +31,19 @@ def summarize(result: SampleResult, seed: int) -> dict[str, Any]:
         used = Counter(c.tool for t in result.tasks if t.env.name == name for c in t.calls)
         goals = Counter(turn.goal for t in result.tasks if t.env.name == name for turn in t.turns)
         tools = [t.name for t in sampler.env.tools]
+        taken = {e for t in sampler.env.tools for p in t.params for e in [_entity_name(p.type)] if e}
+        # Read-only tools whose results hold no row any tool takes cannot be a step of a state-changing task.
+        no_step = [
+            t.name
+            for t in sampler.env.tools
+            if t.effects.is_read_only and not any(row_paths(t.returns, e) for e in taken)
+        ]
         envs[name] = {
             "tasks": sum(1 for t in result.tasks if t.env.name == name),
             "tools": len(tools),
             "covered": sum(1 for t in tools if used[t]),
             "uncovered": [t for t in tools if not used[t]],
+            "cannot_be_a_step": no_step,
             "calls_by_tool": {t: used[t] for t in tools},
             "goals_by_tool": {t: goals[t] for t in tools if goals[t]},
             "calibration": dict(sampler.calibrator.stats),
@@ -63,6 +79,8 @@ def render_text(summary: dict[str, Any]) -> str:
         line = f"{name}: {env['tasks']} tasks, {env['covered']}/{env['tools']} tools covered"
         if env["uncovered"]:
             line += " (not reached: " + ", ".join(env["uncovered"]) + ")"
+        if env["cannot_be_a_step"]:
+            line += "; no result of " + ", ".join(env["cannot_be_a_step"]) + " feeds any tool"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -73,7 +91,8 @@ def render_picture(summary: dict[str, Any]) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    tool_count = sum(len(env["calls_by_tool"]) for env in summary["envs"].values())
+    fig, axes = plt.subplots(2, 2, figsize=(12, max(8.0, 4 + 0.17 * tool_count)))
     panels = [
         (axes[0][0], summary["turns"], "goals (turns) per task"),
         (axes[0][1], summary["depth"], "call-chain depth"),
@@ -91,10 +110,13 @@ def render_picture(summary: dict[str, Any]) -> bytes:
             usage[f"{name}.{tool}" if several else tool] = count
     ax = axes[1][1]
     names = list(usage)
-    ax.barh(names, [usage[n] for n in names], color=["#c0392b" if usage[n] == 0 else "#2e86c1" for n in names])
+    ax.barh(names, [usage[n] for n in names], color="#2e86c1")
     ax.invert_yaxis()
-    ax.tick_params(axis="y", labelsize=6 if len(names) > 30 else 8)
-    ax.set_title("calls per tool (red: not reached)", fontsize=10)
+    ax.tick_params(axis="y", labelsize=7 if len(names) > 30 else 8)
+    for label in ax.get_yticklabels():
+        if usage.get(label.get_text()) == 0:
+            label.set_color("#c0392b")
+    ax.set_title("calls per tool (red names: not reached)", fontsize=10)
     fig.suptitle(f"envdsl sample: {summary['tasks']} tasks, seed {summary['seed']}", fontsize=12)
     fig.tight_layout()
     buffer = io.BytesIO()
