@@ -65,7 +65,8 @@ class Analysis:
 
 
 def analyze(text: str, path: str, encoding: str = UTF16, previous: Analysis | None = None) -> Analysis:
-    """Parse and check `text`; `previous` (the same document before an edit) lets the parse reuse its tree."""
+    """Parse and check `text`; `previous` (the latest analysis of the same document whose text parsed) lets
+    the parse reuse its tree."""
     parsed = None
     if previous is not None and previous.path == path and previous.parsed:
         parsed = reparse(previous.text, previous.module, previous.parse_diagnostics, text)

@@ -113,6 +113,11 @@ class StdioClient:
         while chunk := await server.stderr.read(65536):
             self.server_stderr += chunk
 
+    @property
+    def server_pid(self) -> int | None:
+        server = self._client._server
+        return server.pid if server is not None else None
+
     # ---------------------------------------------------------- messages
 
     def _run(self, coroutine: Coroutine[Any, Any, Any]) -> Any:

@@ -22,11 +22,15 @@ one tool or entity, so the server re-parses just that stretch:
 Why that equals a full parse: the env body is `env_item*`, each item is lexed
 and parsed in the same parser states whether or not other items precede it,
 and the region begins and ends with whitespace that was not edited, so no
-token can run across its borders. Anything outside that argument — an edit
-outside the env body, a region that does not parse on its own (its syntax
-error must be worded as a full parse words it), a diagnostic outside every
-item, a tree too deep to copy — returns None. `tests/test_lsp.py` checks the
-equality against the full parse on random edits of every shipped spec.
+token can run across its borders. A region with a syntax error stands for
+the full parse when the error lies inside the region (the full parse, too,
+stops there, with the same message; see `_same_error_in_full_text`).
+Anything outside that argument — an edit outside the env body, an error at
+the region's end, a diagnostic outside every item, a tree too deep to copy —
+returns None. The base may be several edits old: the server passes the last
+analysis that parsed, so typing through a syntax error stays incremental.
+`tests/test_lsp.py` checks the equality against the full parse on random
+edits, broken ones included.
 """
 
 from __future__ import annotations
@@ -36,16 +40,19 @@ from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from lark.exceptions import UnexpectedInput
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from envdsl.diagnostics.diagnostic import Diagnostic
 from envdsl.diagnostics.span import Span
 from envdsl.syntax import ast
-from envdsl.syntax.parser import call_deep, grammar, parse_interpolation
+
+# `_syntax_diagnostic` words a lark error exactly as `parse` does; sharing it keeps the two identical.
+from envdsl.syntax.parser import _syntax_diagnostic, call_deep, grammar, parse_interpolation
 from envdsl.syntax.transform import ToAst
 
 _HEADER = "env _{"
 _COMMENT = re.compile(r"//[^\n]*")
+_LEADING = re.compile(r"(?:\s|//[^\n]*)*")  # what the lexer skips before a token
 
 
 def common_affixes(old: str, new: str) -> tuple[int, int]:
@@ -99,10 +106,13 @@ def reparse(
         return None
 
     padded = _HEADER + " " * (region_start - len(_HEADER)) + text[region_start:region_end] + "}"
+    g = grammar()
     try:
-        tree = grammar().lark.parse(padded, start="start")
-    except UnexpectedInput:
-        return None
+        tree = g.lark.parse(padded, start="start")
+    except UnexpectedInput as error:
+        if not _same_error_in_full_text(error, padded, region_start, region_end):
+            return None
+        return ast.Module(path, None, ()), [_syntax_diagnostic(error, padded, path, g)]
     transformer = ToAst(path, padded, parse_interpolation)
     try:
         region_env: ast.EnvDecl = call_deep(transformer.transform, tree)
@@ -129,6 +139,28 @@ def reparse(
     return ast.Module(
         path, new_env, _comments(old_module, text, transformer, region_start, old_region_end, delta)
     ), diagnostics
+
+
+def _same_error_in_full_text(error: UnexpectedInput, padded: str, region_start: int, region_end: int) -> bool:
+    """Whether a full parse stops at this same error, so its diagnostic may stand for the full parse's.
+
+    The items before the region parse as before, and once the region's first
+    token is taken the parser goes through the same states, so an error at a
+    later token that lies wholly inside the region (with the character after
+    it) is met the same way. Not so at the first token (what it may be still
+    depends on how the previous item ended: after a tool's `}` an `else`
+    could follow), nor at the region's end (the stand-in `}` is not the next
+    item), nor for a `"` that lexes as no string here: in the full text a
+    string opened there may close in a later item.
+    """
+    first = _LEADING.match(padded, region_start).end()  # the region's first token
+    if isinstance(error, UnexpectedToken):
+        token = error.token
+        return token.type != "$END" and token.start_pos > first and token.end_pos < region_end
+    if isinstance(error, UnexpectedCharacters):
+        position = error.pos_in_stream
+        return position is not None and first < position < region_end and padded[position] != '"'
+    return False
 
 
 def _comments(

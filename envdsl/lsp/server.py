@@ -58,7 +58,7 @@ class EnvdslServer(LanguageServer):
         document = self.workspace.get_text_document(uri)
         path = _path_of(uri)
         previous = self.analyses.get(uri)
-        analysis = analyze(document.source, path, self.encoding, previous)
+        analysis = analyze(document.source, path, self.encoding, self.last_parsed.get(uri))
         self.analyses[uri] = analysis
         if analysis.parsed:
             self.last_parsed[uri] = analysis
