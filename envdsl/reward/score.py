@@ -315,7 +315,8 @@ class Scorer:
             made = [c for c in calls if c.turn == index]
             if index == 0:
                 env.reset()
-            else:
+            elif not (turns and turns[-1].exact):
+                # After an exact turn the live state already is this turn's start: no restore needed.
                 env.restore(prepared.starts[index])
             invalid = unparseable = 0
             rejected: set[int] = set()
