@@ -53,10 +53,10 @@ def _state_match(context, run: RunDir):
                 continue
             run.log_rollout(
                 {
-                    "step": context.step,
+                    "step": context.step + 1,
                     "task_id": env._task.id,
                     "turn": env._turn,
-                    "calls": [
+                    "tool_calls": [
                         {"tool": c.tool, "arguments": c.arguments, "parse_error": c.parse_error}
                         for c in env._episode.calls
                     ],
