@@ -437,6 +437,21 @@ def test_utf16_positions_with_non_ascii_text(client: StdioClient, folder: Path) 
     assert [d.code for d in client.wait_for_diagnostics(uri, version=2).params.diagnostics] == ["W0306", "W0306"]
 
 
+def test_utf8_positions_when_the_client_asks(folder: Path) -> None:
+    """A client that offers UTF-8 positions gets them: columns count bytes."""
+    with StdioClient(
+        SERVER, position_encodings=[lsp.PositionEncodingKind.Utf8, lsp.PositionEncodingKind.Utf16]
+    ) as client:
+        assert client.capabilities is not None
+        assert client.capabilities.position_encoding == lsp.PositionEncodingKind.Utf8
+        line = '    let tag = "🚀 café" let more = amout\n'
+        text = CLEAN.replace("    return product\n", line + "    return product\n", 1)
+        uri, published = open_doc(client, folder, "utf8.envdsl", text)
+        unknown = next(d for d in published.diagnostics if d.code == "E0103")
+        column = len(line[: line.index("amout")].encode("utf-8"))
+        assert unknown.range.start == lsp.Position(at(text, "    let tag").line, column)
+
+
 def test_line_index_in_each_encoding() -> None:
     text = "ab\r\n🚀é = x\rlast\n"
     x = text.index("x")

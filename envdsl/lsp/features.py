@@ -7,6 +7,7 @@ wires them to requests. Offsets are converted to positions only through
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lsprotocol import types as lsp
@@ -263,7 +264,8 @@ def formatting(analysis: Analysis) -> list[lsp.TextEdit] | None:
 # ------------------------------------------------------------------ completion
 
 
-def keywords() -> list[str]:
+@functools.cache
+def keywords() -> tuple[str, ...]:
     """Every keyword of the grammar (the words among its anonymous string terminals)."""
     g = grammar()
     found = set()
@@ -271,7 +273,7 @@ def keywords() -> list[str]:
         value = getattr(term.pattern, "value", None)
         if term.pattern.type == "str" and isinstance(value, str) and re.fullmatch(r"[A-Za-z_]+", value):
             found.add(value)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 _WORD_BEFORE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
