@@ -22,6 +22,7 @@ from envdsl.diagnostics.render import FORMATS, render, summary, to_json
 from envdsl.graph.cli import graph_command
 from envdsl.sample.cli import sample_command
 from envdsl.serve.cli import serve_command
+from envdsl.verify.cli import replay_command, verify_command
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -218,6 +219,8 @@ main.add_command(serve_command)
 main.add_command(graph_command)
 main.add_command(sample_command)
 main.add_command(corpus_command)
+main.add_command(verify_command)
+main.add_command(replay_command)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -59,7 +59,7 @@ def test_committed_compiled_folder_is_up_to_date(shipped_outputs: list[driver.En
 
 def test_every_file_has_a_generated_header_and_no_absolute_paths(shipped_outputs: list[driver.EnvOutput]) -> None:
     for output in shipped_outputs:
-        assert set(output.files) == set(driver.GENERATED_FILES)
+        assert set(output.files) == set(driver.generated_files(output.name))
         for name, data in output.files.items():
             text = data.decode("utf-8")
             first = text.splitlines()[0] if not name.endswith(".json") else json.loads(text)["generated"]
@@ -193,7 +193,7 @@ def test_compile_then_check_is_clean_and_idempotent(workspace: Path) -> None:
     assert first.returncode == 0, first.stderr
     assert "wrote compiled/travel/airline/" in first.stderr
     folder = workspace / "compiled" / "travel" / "airline"
-    assert sorted(p.name for p in folder.iterdir()) == sorted(driver.GENERATED_FILES)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(driver.generated_files("airline"))
     mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     second = envdsl("compile", "specs/", cwd=workspace)
     assert second.returncode == 0 and "0 changed" in second.stderr
@@ -222,7 +222,7 @@ def test_check_reports_stale_and_missing_files_and_changes_nothing(workspace: Pa
 def test_check_fails_when_nothing_was_compiled(workspace: Path) -> None:
     check = envdsl("compile", "specs/", "--check", cwd=workspace)
     assert check.returncode == 1
-    assert check.stderr.count("missing: ") == len(driver.GENERATED_FILES)
+    assert check.stderr.count("missing: ") == len(driver.generated_files("airline"))
 
 
 def test_spec_errors_exit_1_and_write_nothing(tmp_path: Path) -> None:

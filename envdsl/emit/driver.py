@@ -33,9 +33,14 @@ from envdsl.emit.manifest import emit_manifest
 from envdsl.emit.python import emit_python
 from envdsl.emit.schemas import emit_tool_schemas
 from envdsl.emit.sql import emit_schema
+from envdsl.emit.verification import emit_verification, test_module_name
 from envdsl.ir import nodes as ir
 
-GENERATED_FILES = ("schema.sql", "tools.py", "tools.json", "manifest.json")
+GENERATED_FILES = ("schema.sql", "tools.py", "tools.json", "manifest.json")  # plus test_<env>.py
+
+
+def generated_files(env_name: str) -> tuple[str, ...]:
+    return (*GENERATED_FILES, f"test_{env_name}.py")
 RUFF_ARGS = ("format", "--isolated", "--line-length", "100", "--target-version", "py311", "-")
 
 
@@ -89,6 +94,7 @@ def emit_env(
     files["schema.sql"] = emit_schema(env, "sqlite", header=f"-- {note}").encode("utf-8")
     files["tools.py"] = format_python(emit_python(env, f"# {note}")).encode("utf-8")
     files["tools.json"] = _json({"generated": f"by envdsl from {spec}; do not edit", "tools": emit_tool_schemas(env)})
+    files[test_module_name(env)] = format_python(emit_verification(env, f"# {note}")).encode("utf-8")
     manifest = emit_manifest(
         env,
         version=compiler_version(),

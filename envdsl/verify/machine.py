@@ -180,7 +180,9 @@ class ToolArguments:
             self._reach_state, self._reach_cache = state, {}
         reaches = self._reach_cache.get(entity)
         if reaches is None:
-            reaches = self._reach_cache[entity] = [(row, self.reach(entity, row)) for row in self.oracle.json_rows[entity]]
+            reaches = self._reach_cache[entity] = [
+                (row, self.reach(entity, row)) for row in self.oracle.json_rows[entity]
+            ]
         return [row for row, reach in reaches if reach & wanted]
 
     def reach(self, entity: str, row: dict[str, Any], depth: int = 2) -> frozenset[tuple[str, Any]]:
@@ -343,3 +345,13 @@ def focused(machine: type[EnvMachine], tool: str, weight: int) -> dict[str, Any]
 
 def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part) or "Env"
+
+
+def check_liveness(machine: type[EnvMachine], examples: int = 100) -> None:
+    """For pytest: run `envdsl verify` on the machine's environment and fail with its findings."""
+    from envdsl.verify.report import render_findings
+    from envdsl.verify.run import Settings, verify
+
+    result = verify(Path(machine.COMPILED or "."), Settings(examples=examples))
+    if result.findings:
+        raise AssertionError(render_findings(result))

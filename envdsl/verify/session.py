@@ -32,6 +32,7 @@ from typing import Any
 from envdsl.ir import nodes as ir
 from envdsl.runtime import Environment
 from envdsl.runtime.compiled import CompiledEnv
+from envdsl.runtime.environment import ToolResult
 from envdsl.verify.findings import Call, Finding
 from envdsl.verify.oracle import Oracle
 from envdsl.verify.values import conforms, to_json_text
@@ -114,9 +115,12 @@ def _is_entity(type_: Any) -> bool:
 
 @dataclass
 class StepOutcome:
-    ok: bool
-    error: str | None
+    result: ToolResult
     findings: list[Finding]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok
 
 
 class Session:
@@ -224,7 +228,7 @@ class Session:
         elif after_hash != before_hash:
             # An unexpected write (already a finding above): keep the oracle's rows true to the store.
             self.oracle.after_write(e.name for e in self.env.entities)
-        return StepOutcome(result.ok, result.error, findings)
+        return StepOutcome(result, findings)
 
     def close(self) -> None:
         self.runtime.close()
