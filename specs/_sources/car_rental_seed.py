@@ -42,13 +42,13 @@ LOCATIONS = [
 
 # ACRISS code, name, typical models, seats, bags, premium, base daily rate, cars per location
 CLASSES = [
-    ("ECAR", "Economy", "Mitsubishi Mirage, Kia Rio", 4, 1, False, "42.00", 3),
-    ("CCAR", "Compact", "Nissan Versa, Hyundai Accent", 5, 2, False, "46.00", 3),
-    ("ICAR", "Intermediate", "Toyota Corolla, Hyundai Elantra", 5, 2, False, "52.00", 4),
-    ("SCAR", "Standard", "Volkswagen Jetta, Kia K5", 5, 3, False, "57.00", 2),
-    ("FCAR", "Full-size", "Toyota Camry, Nissan Altima", 5, 3, False, "61.00", 3),
-    ("IFAR", "Intermediate SUV", "Toyota RAV4, Nissan Rogue", 5, 3, False, "68.00", 3),
-    ("FFAR", "Full-size SUV", "Chevrolet Tahoe, Ford Expedition", 7, 4, False, "109.00", 2),
+    ("ECAR", "Economy", "Mitsubishi Mirage, Kia Rio", 4, 1, False, "42.00", 2),
+    ("CCAR", "Compact", "Nissan Versa, Hyundai Accent", 5, 2, False, "46.00", 2),
+    ("ICAR", "Intermediate", "Toyota Corolla, Hyundai Elantra", 5, 2, False, "52.00", 3),
+    ("SCAR", "Standard", "Volkswagen Jetta, Kia K5", 5, 3, False, "57.00", 1),
+    ("FCAR", "Full-size", "Toyota Camry, Nissan Altima", 5, 3, False, "61.00", 2),
+    ("IFAR", "Intermediate SUV", "Toyota RAV4, Nissan Rogue", 5, 3, False, "68.00", 2),
+    ("FFAR", "Full-size SUV", "Chevrolet Tahoe, Ford Expedition", 7, 4, False, "109.00", 1),
     ("MVAR", "Minivan", "Chrysler Pacifica, Toyota Sienna", 7, 4, False, "95.00", 2),
     ("PCAR", "Premium", "BMW 3 Series, Audi A4", 5, 3, True, "98.00", 1),
     ("LCAR", "Luxury", "Mercedes-Benz E-Class, BMW 5 Series", 5, 3, True, "139.00", 1),
@@ -391,7 +391,7 @@ def build() -> dict[str, list[dict]]:
                         "model": models[k % len(models)],
                         "location": code,
                         "status": "maintenance"
-                        if (code, c, k) in {("LAX", "ICAR", 3), ("ORD", "ECAR", 2)}
+                        if (code, c, k) in {("LAX", "ICAR", 2), ("ORD", "ECAR", 1)}
                         else "available",
                         "odometer_miles": 4000 + stable(f"{code}{c}{k}odo") % 38000,
                     }
@@ -421,6 +421,8 @@ def build() -> dict[str, list[dict]]:
         cust = customers[c - 1]
         start, end = dt.datetime.fromisoformat(pick_at), dt.datetime.fromisoformat(ret_at)
         days = (end.date() - start.date()).days
+        end = start + dt.timedelta(days=days)  # rentals are whole days of 24 hours
+        ret_at = end.isoformat()
         young = start.date() < dt.date.fromisoformat(cust["turns_25_on"])
         assert not (young and premium[cls]), n
         assert booked < pick_at
