@@ -154,6 +154,7 @@ def test_realizers_are_pluggable_with_clear_errors():
 # ------------------------------------------------------------------ determinism and outputs
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_bytes_and_a_summary(compiled, tmp_path, cli_run):
     envs = [str(compiled["airline"]), str(compiled["filesystem"])]
     runs = []
