@@ -163,7 +163,7 @@ class EnvdslEnvironment:
         self._episode: Episode | None = None
         self._task: Task | None = None
         self._turn = 0
-        self._score: Score | None = None
+        self._score: tuple[float, Score] | None = None  # (tau, score) of the calls so far
 
     def reset(self, **row: Any) -> str:
         """Start a rollout of the row's task at its turn; returns that turn's user request."""
@@ -193,14 +193,13 @@ class EnvdslEnvironment:
     def _turn_score(self) -> TurnScore | None:
         if self._episode is None or self._task is None:
             return None
-        if self._score is None:
+        tau = self._context.tau()
+        if self._score is None or self._score[0] != tau:
             started = time.perf_counter()
             weights = self._context.weights
-            self._score = self._context.scorer.score(
-                self._task, self._episode.calls, weights=weights, tau=self._context.tau()
-            )
+            self._score = (tau, self._context.scorer.score(self._task, self._episode.calls, weights=weights, tau=tau))
             self._context.env_seconds += time.perf_counter() - started
-        return self._score.turns[self._turn]
+        return self._score[1].turns[self._turn]
 
     def _call(self, tool: str, arguments: dict[str, Any]) -> str:
         if self._episode is None:
