@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,9 @@ DSN = os.environ.get("ENVDSL_PG_DSN")
 NO_SERVER = "ENVDSL_PG_DSN is not set: no PostgreSQL server to test against (.ci/run starts one)"
 BACKENDS = [pytest.param("duckdb"), pytest.param("postgres", marks=pytest.mark.postgres)]
 CALLS = 60
+
+if not DSN:  # shown in pytest's warnings summary, without -rs
+    warnings.warn(f"{NO_SERVER}; the tests marked `postgres` are skipped", stacklevel=1)
 
 SHOP = """
 env shop {
