@@ -202,23 +202,37 @@ def test_highlighting_agrees_with_the_parser(spec: Path) -> None:
 
 
 def test_engine_sees_contextual_keywords_as_the_parser_does() -> None:
-    """The hard cases: keywords used as field names, `count` as a name, a keyword after a dot."""
+    """The hard cases: keywords used as names (fields, parameters), `count` as a name, a keyword after a dot."""
     text = (
-        "env e {\n  entity Order {\n    key id: int\n    description: str\n    count: int check count >= 0\n  }\n"
-        '  tool t(o: Order) -> int {\n    update o set description = "x"\n    return count(x in Order where x.count > 0)\n  }\n}\n'
+        "env e {\n  entity Order {\n    key id: int\n    description: str\n    count: int check count >= 0\n"
+        "    limit: int check limit > 0\n    first: str\n  }\n"
+        '  tool t(o: Order, limit: int) -> int {\n    update o set\n      description = "x", first = "y"\n'
+        "    let top = find first x in Order where x.limit > limit order by x.count desc\n"
+        "    let some = find x in Order limit limit\n"
+        "    return count(x in Order where x.count > 0)\n  }\n}\n"
     )
     module, diagnostics = parse(text, "e.envdsl")
     assert module.env is not None, diagnostics
-    found: dict[tuple[str, int], str] = {}
+    lines = text.split("\n")
+    found: dict[tuple[str, int, int], str] = {}
     for s, e, scope in scopes(text):
-        found.setdefault((text[s:e], text.count("\n", 0, s)), scope)  # the first on its line
-    assert found[("description", 3)] == "variable.other.envdsl"
-    assert found[("description", 7)] == "variable.other.envdsl"
-    assert found[("count", 4)] == "variable.other.envdsl"
-    assert found[("count", 8)] == "keyword.other.query.envdsl"
-    assert found[("in", 8)] == "keyword.control.envdsl"
-    assert found[("Order", 1)] == "entity.name.type.envdsl" and found[("entity", 1)] == "storage.type.envdsl"
-    assert found[("t", 6)] == "entity.name.function.envdsl"
+        line = text.count("\n", 0, s)
+        before = lines[line][: s - (text.rfind("\n", 0, s) + 1)]
+        nth = len(re.findall(rf"\b{re.escape(text[s:e])}\b", before))  # the same word earlier on the line
+        found[(text[s:e], line, nth)] = scope
+    name, query = "variable.other.envdsl", "keyword.other.query.envdsl"
+    assert found[("description", 3, 0)] == name and found[("description", 10, 0)] == name
+    assert found[("count", 4, 0)] == name and found[("count", 4, 1)] == name
+    assert found[("limit", 5, 0)] == name and found[("limit", 5, 1)] == name and found[("limit", 8, 0)] == name
+    assert found[("first", 6, 0)] == name and found[("first", 10, 0)] == name
+    assert found[("set", 9, 0)] == "keyword.control.envdsl"
+    assert found[("first", 11, 0)] == query and found[("order", 11, 0)] == query and found[("by", 11, 0)] == query
+    assert found[("limit", 11, 1)] == name  # `x.limit > limit`: both names
+    assert found[("limit", 12, 0)] == query and found[("limit", 12, 1)] == name  # `limit limit`
+    assert found[("count", 13, 0)] == query and found[("count", 13, 1)] == name
+    assert found[("key", 2, 0)] == "storage.modifier.envdsl"
+    assert found[("Order", 1, 0)] == "entity.name.type.envdsl" and found[("entity", 1, 0)] == "storage.type.envdsl"
+    assert found[("t", 8, 0)] == "entity.name.function.envdsl"
 
 
 # ------------------------------------------------------------------ the extension
