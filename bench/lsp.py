@@ -213,6 +213,12 @@ def main() -> None:
             "median_ms_max": TARGET_MS,
             "worst_median_ms": max(incremental_medians),
             "met": max(incremental_medians) <= TARGET_MS,
+            # Elapsed time on a shared machine counts other people's work; the server's own CPU time does not.
+            "worst_server_cpu_ms_per_change": max(
+                server[name]["server_cpu_ms_per_change"] for name in ("keystroke", "type_error")
+            ),
+            "met_on_server_cpu": max(server[name]["server_cpu_ms_per_change"] for name in ("keystroke", "type_error"))
+            <= TARGET_MS,
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
