@@ -127,7 +127,13 @@ def reparse(
             if primary is not None and region_start <= primary.span.start < old_region_end:
                 continue  # re-made by the region's transform
             return None
-        kept_diagnostics.append(diagnostic if primary.span.start < region_start else _shift(diagnostic, delta))
+        spans = [label.span for label in diagnostic.labels] + ([diagnostic.fix.span] if diagnostic.fix else [])
+        if all(span.end <= region_start for span in spans):
+            kept_diagnostics.append(diagnostic)
+        elif all(span.start >= old_region_end for span in spans):
+            kept_diagnostics.append(_shift(diagnostic, delta))
+        else:
+            return None  # labels on both sides of the edit: not worth the bookkeeping
     try:
         moved = [_shift(i, delta) for i in after] if delta else after
     except RecursionError:
