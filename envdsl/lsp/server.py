@@ -44,7 +44,8 @@ class EnvdslServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(NAME, _version(), text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.analyses: dict[str, Analysis] = {}
-        self.last_parsed: dict[str, Analysis] = {}  # the latest analysis whose text parsed, for completion
+        # The latest analysis whose text parsed: the base of incremental parses, and names for completion.
+        self.last_parsed: dict[str, Analysis] = {}
         self.seed_uris: dict[str, set[str]] = {}  # spec URI -> seed-file URIs it published diagnostics for
         self.spec_seed_diagnostics: dict[str, list[Diagnostic]] = {}  # seed problems located in the spec itself
 
