@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from envdsl.runtime import Environment
 from envdsl.scale import INSTALL_HINT, map_shards
 from envdsl.scale.actors import EnvironmentWorker
-from envdsl.scale.options import check_ray, ray_option
+from envdsl.scale.options import address_problem, check_ray, ray_option
 from envdsl.scale.workload import EpisodeShard, episode, run_episodes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +100,18 @@ def test_ray_flag_without_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatc
     assert runner.invoke(_sharded, ["--ray", "auto"]).exit_code == 2
 
 
+def test_ray_addresses_are_checked() -> None:
+    for good in ("local", "auto", "ray://head:10001", "10.0.0.5:6379"):
+        assert address_problem(good) is None
+    # `envdsl verify --ray compiled/` hands the path to --ray: say so instead of dialling it.
+    result = CliRunner().invoke(_sharded, ["--ray", "compiled/"])
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "error: --ray compiled/: not a Ray address (local, auto, ray://HOST:PORT or HOST:PORT)"
+    )
+    assert "put --ray after the paths or write --ray local" in result.output
+
+
 # ---------------------------------------------------------------- on a local Ray
 
 
@@ -139,3 +151,38 @@ def test_environment_actors_hold_isolated_environments(ray_local, serial_results
     assert ray.get(first.reset.remote()) == seeded
     schemas = ray.get(first.tool_schemas.remote())
     assert [s["function"]["name"] for s in schemas] == Environment.load(AIRLINE).tool_names
+
+
+def compile_into(out: Path, specs: list[Path]) -> list[Path]:
+    """What `envdsl compile SPECS --out OUT` writes; the compiled folders."""
+    from envdsl.emit.driver import Mode, apply, build_output
+    from envdsl.workspace import load_spec
+
+    outputs = []
+    for spec in specs:
+        loaded = load_spec(spec)
+        assert loaded.ok and loaded.env is not None
+        outputs.append(
+            build_output(loaded.env, spec, spec.read_text(encoding="utf-8"), out, loaded.seed.hash, loaded.seed.count())
+        )
+    apply(outputs, out, Mode.WRITE)
+    return [out / output.domain / output.name for output in outputs]
+
+
+def test_verify_on_ray_writes_the_same_records_as_a_local_run(ray_local, tmp_path: Path) -> None:
+    from envdsl.verify.cli import verify_command
+
+    folders = compile_into(tmp_path / "compiled", [Path(AIRLINE), Path(RETAIL)])
+    common = [*map(str, folders), "--examples", "3", "--steps", "4", "--seed", "7"]
+    runner = CliRunner()
+    local = runner.invoke(verify_command, common)
+    assert local.exit_code == 0, local.output
+    records = [(folder / "verification.json").read_bytes() for folder in folders]
+    for folder in folders:
+        (folder / "verification.json").unlink()
+    on_ray = runner.invoke(verify_command, [*common, "--ray", "local"])
+    assert on_ray.exit_code == 0, on_ray.output
+    assert [(folder / "verification.json").read_bytes() for folder in folders] == records
+    # Each environment was a shard; the verdicts are reported in the order given.
+    verdicts = [line.split(":")[0] for line in on_ray.output.splitlines() if line.startswith("ok")]
+    assert verdicts == ["ok      travel/airline", "ok      commerce/retail"]

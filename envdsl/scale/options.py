@@ -8,8 +8,9 @@
 `--ray` alone starts a local Ray (`local`); `--ray auto` joins this machine's
 cluster; `--ray ray://HOST:10001` connects through Ray Client. Without the
 flag, `ray_address` is None and work runs locally. `check_ray(ray_address)`
-turns a missing Ray into the usage error every command prints the same way:
-the install command, exit code 2.
+turns a malformed address (often a path that click took as the value, in
+`--ray compiled/`) or a missing Ray into the usage error every command prints
+the same way: one line, exit code 2.
 """
 
 from __future__ import annotations
@@ -38,10 +39,28 @@ def ray_option() -> Callable[[F], F]:
     )
 
 
+def address_problem(ray_address: str) -> str | None:
+    """Why `ray_address` is not a Ray address, or None. Catches `--ray PATH…`, where click
+    takes the first path as the option's value."""
+    if ray_address in (LOCAL, "auto") or ray_address.startswith("ray://"):
+        return None
+    host, _, port = ray_address.rpartition(":")
+    if host and port.isdigit():
+        return None
+    return (
+        f"--ray {ray_address}: not a Ray address (local, auto, ray://HOST:PORT or HOST:PORT); "
+        "to start a local Ray, put --ray after the paths or write --ray local"
+    )
+
+
 def check_ray(ray_address: str | None) -> None:
-    """Exit 2 with the install command when Ray is asked for but missing."""
+    """Exit 2 with a one-line reason when the address is malformed or Ray is missing."""
     if ray_address is None:
         return
+    problem = address_problem(ray_address)
+    if problem is not None:
+        click.echo(f"error: {problem}", err=True)
+        raise SystemExit(EXIT_USAGE)
     try:
         import_ray()
     except RayUnavailable as error:

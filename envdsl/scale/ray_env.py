@@ -58,7 +58,7 @@ def ray_runtime(address: str = LOCAL, *, num_cpus: int | None = None) -> Iterato
     try:
         if address == LOCAL:
             ray.init(
-                num_cpus=num_cpus or 2,
+                num_cpus=num_cpus,  # None: every CPU of this machine
                 include_dashboard=False,
                 log_to_driver=False,
                 logging_level=logging.WARNING,

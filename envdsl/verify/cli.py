@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from envdsl.scale.options import check_ray, ray_option
+
 if TYPE_CHECKING:  # the verifier (hypothesis) is imported when a command runs, not when the CLI starts
     from envdsl.verify.run import EnvResult, Settings
 
@@ -96,6 +98,7 @@ def _run_one(args: tuple[str, Settings]) -> EnvResult:  # noqa: F821 - names fro
 )
 @click.option("--format", "fmt", type=click.Choice(["full", "concise"]), default="full", show_default=True)
 @click.option("--no-record", is_flag=True, help="Do not write verification.json into compiled folders.")
+@ray_option()
 def verify_command(
     paths: tuple[Path, ...],
     examples: int,
@@ -106,6 +109,7 @@ def verify_command(
     compiled_root: Path,
     fmt: str,
     no_record: bool,
+    ray_address: str | None,
 ) -> None:
     """Verify environments with generated property-based tests; record the verdict.
 
@@ -121,6 +125,7 @@ def verify_command(
     from envdsl.verify.run import Settings
     from envdsl.verify.status import write_record
 
+    check_ray(ray_address)
     found, notes = targets(paths, compiled_root)
     if not found:
         click.echo(f"error: nothing to verify under {', '.join(map(str, paths))}", err=True)
@@ -139,7 +144,21 @@ def verify_command(
     )
     with Progress(*columns, console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as progress:
         task = progress.add_task("", total=len(work))
-        if jobs > 1 and len(work) > 1:
+        if ray_address is not None:
+            # One Ray task per environment, results in input order (docs/scale.md):
+            # the records are byte-identical to a local run's.
+            from envdsl.scale import ScaleError, map_shards
+
+            try:
+                done = map_shards(_run_one, work, ray_address=ray_address, jobs=jobs if jobs > 1 else None)
+            except ScaleError as error:
+                click.echo(f"error: {error}", err=True)
+                raise SystemExit(EXIT_USAGE) from None
+            for result in done:
+                results[result.source] = result
+                progress.update(task, advance=1, description=f"{result.domain}/{result.name}")
+                _echo_result(result, fmt, render_findings)
+        elif jobs > 1 and len(work) > 1:
             context = multiprocessing.get_context("spawn")
             with context.Pool(min(jobs, len(work))) as pool:
                 for result in pool.imap_unordered(_run_one, work):
