@@ -6,7 +6,9 @@ small TextMate engine (below: line by line, earliest match wins, begin/end
 rules across lines, as editors apply such grammars), every word the parser
 reads as a keyword is coloured as one and every word it reads as a name is
 not, and strings and comments are exactly where the parser finds them. The
-extension manifest points at files that exist and names the server command.
+extension manifest points at files that exist and names the server command,
+and `extension.js`, run by node against stand-ins for the VS Code API (which
+only exists inside VS Code), starts the configured command over stdio.
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ from __future__ import annotations
 import bisect
 import functools
 import json
+import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
@@ -259,3 +264,76 @@ def test_extension_manifest() -> None:
     # The word pattern must match whole names, as the grammar's NAME does.
     word = re.compile(config["wordPattern"])
     assert word.fullmatch("seats_left") and word.fullmatch("_x9") and not word.fullmatch("9x")
+
+
+_STUBS = {
+    # Stand-ins for the VS Code API and vscode-languageclient (neither can run outside VS Code): they
+    # record what the extension asks for, so the test sees the command, transport and documents.
+    "node_modules/vscode/index.js": """
+exports.calls = [];
+exports.workspace = { getConfiguration: (section) => ({ get: (key, fallback) => {
+  exports.calls.push(["config", section, key]);
+  return process.env.ENVDSL_TEST_COMMAND ? JSON.parse(process.env.ENVDSL_TEST_COMMAND) : fallback; } }) };
+exports.window = { showErrorMessage: (message) => exports.calls.push(["error", message]) };
+""",
+    "node_modules/vscode-languageclient/node.js": """
+exports.TransportKind = { stdio: 0, ipc: 1 };
+exports.created = [];
+exports.LanguageClient = class {
+  constructor(id, name, server, client) { exports.created.push({ id, name, server, client }); this.stopped = false; }
+  start() { return process.env.ENVDSL_TEST_FAIL ? Promise.reject(new Error("spawn envdsl ENOENT")) : Promise.resolve(); }
+  stop() { this.stopped = true; return Promise.resolve(); }
+  dispose() {}
+};
+""",
+    "driver.js": """
+const extension = require("./extension.js");
+const vscode = require("vscode");
+const client = require("vscode-languageclient/node");
+const context = { subscriptions: [] };
+Promise.resolve(extension.activate(context)).then(() => {
+  const stop = extension.deactivate();
+  console.log(JSON.stringify({ created: client.created, calls: vscode.calls, subscriptions: context.subscriptions.length,
+                               stops: stop instanceof Promise }));
+});
+""",
+}
+
+
+@pytest.mark.parametrize("configured", [None, ["/venv/bin/envdsl", "lsp", "--stdio"]])
+def test_extension_starts_the_configured_server(tmp_path: Path, configured: list[str] | None) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    for name, source in _STUBS.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    shutil.copy(VSCODE / "extension.js", tmp_path / "extension.js")
+    env = {**os.environ, "NODE_PATH": ""}
+    if configured:
+        env["ENVDSL_TEST_COMMAND"] = json.dumps(configured)
+    done = subprocess.run([node, "driver.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    (created,) = report["created"]
+    command = configured or ["envdsl", "lsp"]
+    assert created["server"]["run"] == {"command": command[0], "args": command[1:], "transport": 0}
+    assert {"language": "envdsl", "scheme": "file"} in created["client"]["documentSelector"]
+    assert report["calls"] == [["config", "envdsl", "server.command"]]
+    assert report["subscriptions"] == 1 and report["stops"]
+
+
+def test_extension_explains_a_server_that_does_not_start(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    for name, source in _STUBS.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(source, encoding="utf-8")
+    shutil.copy(VSCODE / "extension.js", tmp_path / "extension.js")
+    env = {**os.environ, "ENVDSL_TEST_FAIL": "1"}
+    done = subprocess.run([node, "driver.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    errors = [call for call in json.loads(done.stdout)["calls"] if call[0] == "error"]
+    assert len(errors) == 1
+    assert "spawn envdsl ENOENT" in errors[0][1] and 'pip install "envdsl[lsp]"' in errors[0][1]
