@@ -210,6 +210,7 @@ def test_sessions_are_isolated_and_control_tools_reset(catalog) -> None:
     assert b_kept == hash_b  # a's reset did not touch b
     assert bad["error"] == "InvalidArguments" and "airline, retail" in bad["message"]
     assert server.sessions_opened == 2
+    assert server.sessions_closed == 2  # both clients left: their environments are gone
 
 
 def test_the_stateless_protocol_is_refused_over_http(catalog) -> None:
@@ -272,7 +273,10 @@ def test_cli_errors_are_one_line_and_exit_non_zero(folders, tmp_path: Path) -> N
         busy = envdsl("serve", str(folders["airline"]), "--transport", "http", "--port", str(port))
     assert busy.returncode == 2 and f"port {port} on 127.0.0.1 is already in use" in busy.stderr
 
-    for result in (missing, refused, spec, busy):
+    host = envdsl("serve", str(folders["airline"]), "--transport", "http", "--host", "no-such-host.invalid")
+    assert host.returncode == 2 and host.stderr.startswith("error: cannot listen on no-such-host.invalid: ")
+
+    for result in (missing, refused, spec, busy, host):
         assert "Traceback" not in result.stderr and result.stdout == ""
 
 

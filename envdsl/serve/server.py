@@ -94,6 +94,7 @@ class EnvServer:
         # stdio: the process is the one session.
         self._process_session: Session | None = Session(catalog) if transport == "stdio" else None
         self.sessions_opened = 0
+        self.sessions_closed = 0
         from importlib.metadata import version
 
         self.server: Server[Any] = Server(
@@ -133,9 +134,13 @@ class EnvServer:
         session = connection.state.get(_SESSION_KEY)
         if session is None:
             session = connection.state[_SESSION_KEY] = Session(self.catalog)
-            connection.exit_stack.callback(session.close)
+            connection.exit_stack.callback(self._close_session, session)
             self.sessions_opened += 1
         return session
+
+    def _close_session(self, session: Session) -> None:
+        session.close()
+        self.sessions_closed += 1
 
     async def _discover_handshake_only(
         self, ctx: ServerRequestContext[Any], params: types.RequestParams | None
