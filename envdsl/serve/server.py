@@ -113,6 +113,7 @@ class EnvServer:
         # worth tracing per tool call, so it is left out.
         self.server.middleware = []
         self._resource_table = self._resources()  # the documents never change while serving
+        self._tools = self.tool_list()
         if transport == "http":
             self.server.add_request_handler("server/discover", types.RequestParams, self._discover_handshake_only)
 
@@ -183,7 +184,7 @@ class EnvServer:
     async def _list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=self.tool_list())
+        return types.ListToolsResult(tools=self._tools)
 
     async def _call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
