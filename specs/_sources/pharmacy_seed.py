@@ -503,6 +503,7 @@ def build() -> dict[str, list[dict]]:
             }
         )
         insured = PATIENTS[p - 1][2]
+        first_fill = True
         for days_ago, fstatus in past:
             filled = TODAY - dt.timedelta(days=days_ago)
             assert filled >= written_on or status == "expired", rid
@@ -514,8 +515,11 @@ def build() -> dict[str, list[dict]]:
                     "filled_on": filled.isoformat(),
                     "price": price_of(insured, d["tier"], d["unit_price"], qty),
                     "status": fstatus,
+                    "refill": not first_fill,
                 }
             )
+            if fstatus != "cancelled":
+                first_fill = False
     fills.sort(key=lambda f: (f["filled_on"], f["prescription"]))
     fills = [{"id": f"F{50001 + i}", **f} for i, f in enumerate(fills)]
     inventory = [{"id": f"{s}/{d}", "store": s, "drug": d, "on_hand": units} for (s, d), units in sorted(stock.items())]
