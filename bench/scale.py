@@ -1,6 +1,6 @@
 """Scale benchmark: the same per-environment workload in one process, in local processes, and on a local Ray.
 
-    python bench/scale.py [--episodes 20] [--calls 50] [--jobs 2] [--repeats 2] [--out bench/results/scale.json]
+    python bench/scale.py [--episodes 100] [--calls 50] [--jobs 2] [--repeats 3] [--out bench/results/scale.json]
 
 Workload: one shard per shipped environment (every up-to-date folder under
 `compiled/`); a shard loads its environment (once per worker process) and
@@ -10,14 +10,18 @@ the live state). The shard is what `envdsl verify --ray` and `envdsl sample
 --ray` distribute: whole environments.
 
 Modes, timed by wall clock around `map_shards`:
-- `serial`: `jobs=1`, a loop in this process (the baseline);
-- `processes`: `jobs=N` spawn-started local processes (a fresh pool per run,
-  so every run pays process start-up and environment loading);
-- `ray`: a local Ray with N CPUs, started once (its start-up is reported
-  apart); the first run pays worker start-up and loading, later runs find
-  warm workers that already hold the environments.
+- `serial`: `jobs=1`, a loop in this process (the baseline). Its first run
+  is cold (environments loaded during the run), later runs warm (loaded
+  environments kept, as a long-lived process would);
+- `processes`: `jobs=N` spawn-started local processes; a fresh pool per run,
+  so every run is cold (process start-up and environment loading included);
+- `ray`: a local Ray with N CPUs, started once (its start-up reported apart);
+  the first run is cold, later runs find warm workers that already hold the
+  environments (what rollout actors give you).
 
-Every mode's output must be byte-identical to the serial one (checked).
+Cold runs are dominated by loading environments (parsing each spec and seed);
+warm runs measure the episodes themselves. Every mode's output must be
+byte-identical to the serial one (checked).
 """
 
 from __future__ import annotations
@@ -61,10 +65,10 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--episodes", type=int, default=20)
+    parser.add_argument("--episodes", type=int, default=100)
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     args = parser.parse_args()
 
@@ -85,12 +89,10 @@ def main() -> None:
         runs[mode].append(round(seconds, 3))
         print(f"{mode:<10} {seconds:7.2f} s", file=sys.stderr)
 
-    for _ in range(args.repeats):
-        # A fresh interpreter state per serial run would be fairer still; the
-        # loaded environments are dropped so each serial run loads them again.
-        from envdsl.scale.workload import cached_environment
+    from envdsl.scale.workload import cached_environment
 
-        cached_environment.cache_clear()
+    cached_environment.cache_clear()  # the first serial run is cold: it loads every environment
+    for _ in range(args.repeats):
         record("serial", *timed(map_shards, run_episodes, shards, jobs=1))
         record("processes", *timed(map_shards, run_episodes, shards, jobs=args.jobs))
 
@@ -100,8 +102,15 @@ def main() -> None:
         for _ in range(args.repeats):
             record("ray", *timed(map_shards, run_episodes, shards, ray_address="local"))
 
-    serial = statistics.median(runs["serial"])
     calls = len(shards) * args.episodes * args.calls
+    serial_cold, serial_warm = runs["serial"][0], runs["serial"][1:]
+    ray_cold, ray_warm = runs["ray"][0], runs["ray"][1:]
+
+    def ratio(base: float | None, other: float | None) -> float | None:
+        return round(base / other, 2) if base and other else None
+
+    warm_serial = statistics.median(serial_warm) if serial_warm else None
+    warm_ray = statistics.median(ray_warm) if ray_warm else None
     result = {
         "benchmark": "scale",
         "machine": {
@@ -119,14 +128,13 @@ def main() -> None:
         },
         "jobs": args.jobs,
         "runs_s": runs,
-        "median_s": {mode: statistics.median(times) for mode, times in runs.items()},
-        "ray_first_run_s": runs["ray"][0],
-        "ray_warm_runs_s": runs["ray"][1:],
+        "cold_s": {"serial": serial_cold, "processes": statistics.median(runs["processes"]), "ray": ray_cold},
+        "warm_s": {"serial": warm_serial, "ray": warm_ray},
         "ray_start_s": round(ray_start, 2),
         "speedup_vs_serial": {
-            "processes": round(serial / statistics.median(runs["processes"]), 2),
-            "ray_first_run": round(serial / runs["ray"][0], 2),
-            "ray_warm": round(serial / statistics.median(runs["ray"][1:]), 2) if len(runs["ray"]) > 1 else None,
+            "processes_cold": ratio(serial_cold, statistics.median(runs["processes"])),
+            "ray_cold": ratio(serial_cold, ray_cold),
+            "ray_warm": ratio(warm_serial, warm_ray),
         },
         "byte_identical_outputs": identical,
     }
