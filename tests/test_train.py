@@ -149,6 +149,12 @@ def _script(name: str):
 # ----------------------------------------------------------------- fixtures
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture(scope="module", autouse=True)
 def offline_single_thread():
     import torch
@@ -207,7 +213,37 @@ def tiny(work) -> Path:
 
 
 @pytest.fixture(scope="module")
-def tool_model(work, tiny) -> Path:
+def server(tmp_path_factory):
+    """`transformers serve` on a free loopback port, started early (no model yet: it loads the one a
+    request names) so that its start-up overlaps the training runs; stopped when the module ends."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    command = [
+        sys.executable,
+        "-m",
+        "transformers.cli.transformers",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--device",
+        "cpu",
+    ]
+    with log.open("w") as handle:
+        process = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    yield process, port, log
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def tool_model(work, tiny, server) -> Path:
     """The tiny model overfitted (trainers/configs/sft-tiny-toolcalls.yaml) on one single-call task, so it calls tools."""
     out = work["root"] / "sft-toolcalls"
     code = _script("sft").main(
@@ -436,60 +472,31 @@ def test_grpo_two_steps_rewards_from_environment_state(work, tool_model):
     assert 0 < summary["env_share_of_train_time"] < 1
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_eval_against_transformers_serve(work, tool_model):
+def test_eval_against_transformers_serve(work, tool_model, server):
     """A real OpenAI-compatible server (`transformers serve`) on loopback, serving the tiny model."""
-    port = _free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen(
+    process, port, log = server
+    deadline = time.monotonic() + 180
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        assert process.poll() is None, log.read_text()[-2000:]
+        assert time.monotonic() < deadline, "transformers serve did not start"
+        time.sleep(0.5)
+    out = work["root"] / "eval-serve"
+    code = _script("eval").main(
         [
-            sys.executable,
-            "-m",
-            "transformers.cli.transformers",
-            "serve",
-            str(tool_model),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--device",
-            "cpu",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None, server.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, "transformers serve did not start"
-            time.sleep(0.5)
-        out = work["root"] / "eval-serve"
-        code = _script("eval").main(
-            [
-                "--config", str(CONFIGS / "eval-tiny.yaml"),
-                "--endpoint", f"http://127.0.0.1:{port}/v1",
-                "--set", f"model.endpoint.model={tool_model}",
-                "--tasks", str(work["tasks"]),
-                "--set", f"train_tasks={work['pin_tasks']}",
-                "--output-dir", str(out),
-            ]
-        )  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+            "--config", str(CONFIGS / "eval-tiny.yaml"),
+            "--endpoint", f"http://127.0.0.1:{port}/v1",
+            "--set", f"model.endpoint.model={tool_model}",  # the server loads it on the first request
+            "--tasks", str(work["tasks"]),
+            "--set", f"train_tasks={work['pin_tasks']}",
+            "--output-dir", str(out),
+        ]
+    )  # fmt: skip
     assert code == 0
     _check_eval_outputs(work, out)
 
@@ -621,6 +628,7 @@ def test_missing_inputs_are_messages(work, tmp_path, capsys):
     ]
     code, err = _run_sft([*argv, "--output-dir", str(tmp_path / "o")], capsys)
     assert code == 2 and "no-model: no such model folder" in err
+    assert not (tmp_path / "o").exists()  # nothing written for a run that cannot start
     code = _script("eval").main(
         [
             "--config",
@@ -639,3 +647,4 @@ def test_missing_inputs_are_messages(work, tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == 1 and "cannot reach the endpoint" in err and "Traceback" not in err
+    assert not (tmp_path / "e").exists()

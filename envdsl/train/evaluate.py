@@ -323,6 +323,7 @@ def run_eval(config: EvalRunConfig) -> dict[str, Any]:
         overlap = sorted(seen & set(task_set.envs))
         if overlap:
             raise TrainError(f"require_held_out: these environments were seen in training: {', '.join(overlap)}")
+    model = _model(config)
     run = RunDir(config.output_dir)
     run.write_config(config)
     context = RolloutContext(task_set.by_id, task_set.scorer)
@@ -333,7 +334,6 @@ def run_eval(config: EvalRunConfig) -> dict[str, Any]:
         }
     else:
         tools = {name: info.schemas for name, info in task_set.envs.items()}
-    model = _model(config)
     weights = Weights(tau=config.tau)
     records = []
     model_seconds = 0.0

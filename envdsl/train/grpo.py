@@ -19,7 +19,8 @@ import time
 from typing import Any
 
 from envdsl.train.config import GRPORunConfig
-from envdsl.train.rundir import RunDir, load_model_and_tokenizer, metrics_callback, resolve_bf16
+from envdsl.train.errors import TrainError
+from envdsl.train.rundir import RunDir, cuda_available, load_model_and_tokenizer, metrics_callback, resolve_bf16
 from envdsl.train.sft import _trl_config
 
 
@@ -75,6 +76,7 @@ def run_grpo(config: GRPORunConfig) -> dict[str, Any]:
     from envdsl.train.tasks import grpo_rows, load_task_set
 
     task_set = load_task_set(config.tasks, config.envs_root)
+    model, tokenizer = load_model_and_tokenizer(config.model)
     run = RunDir(config.output_dir)
     run.write_config(config)
     reward = config.reward
@@ -91,7 +93,6 @@ def run_grpo(config: GRPORunConfig) -> dict[str, Any]:
 
     rows = grpo_rows(task_set)
     dataset = Dataset.from_list(rows)
-    model, tokenizer = load_model_and_tokenizer(config.model)
     fields = {
         "output_dir": str(run.path),
         "max_steps": config.max_steps,
@@ -113,11 +114,11 @@ def run_grpo(config: GRPORunConfig) -> dict[str, Any]:
         "seed": config.seed,
         "report_to": "none",
         "disable_tqdm": True,
+        "dataloader_pin_memory": cuda_available(),
     }
     if config.gradient_checkpointing:
         fields["gradient_checkpointing"] = True
     args = _trl_config(GRPOConfig, fields, config.trl)
-    from envdsl.train.errors import TrainError
 
     try:
         trainer = GRPOTrainer(

@@ -54,6 +54,12 @@ def device_info() -> dict[str, Any]:
     return info
 
 
+def cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
 def resolve_bf16(setting: str | bool) -> bool:
     if setting != "auto":
         return bool(setting)

@@ -15,7 +15,7 @@ from typing import Any
 
 from envdsl.train.config import SFTRunConfig
 from envdsl.train.errors import TrainError
-from envdsl.train.rundir import RunDir, load_model_and_tokenizer, metrics_callback, resolve_bf16
+from envdsl.train.rundir import RunDir, cuda_available, load_model_and_tokenizer, metrics_callback, resolve_bf16
 
 
 def training_schemas(task_set) -> dict[str, list[dict[str, Any]]]:
@@ -39,6 +39,7 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
     from envdsl.train.tasks import load_task_set, sft_rows
 
     task_set = load_task_set(config.tasks, config.envs_root)
+    model, tokenizer = load_model_and_tokenizer(config.model)
     run = RunDir(config.output_dir)
     run.write_config(config)
 
@@ -47,7 +48,6 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
 
     rows = sft_rows(task_set, training_schemas(task_set))
     dataset = Dataset.from_list(rows)
-    model, tokenizer = load_model_and_tokenizer(config.model)
     args = _trl_config(
         SFTConfig,
         {
@@ -67,6 +67,7 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
             "seed": config.seed,
             "report_to": "none",
             "disable_tqdm": True,
+            "dataloader_pin_memory": cuda_available(),
         },
         {**({"gradient_checkpointing": True} if config.gradient_checkpointing else {}), **config.trl},
     )
