@@ -648,3 +648,9 @@ def test_missing_inputs_are_messages(work, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "cannot reach the endpoint" in err and "Traceback" not in err
     assert not (tmp_path / "e").exists()
+
+
+def test_examples_longer_than_max_length_are_a_message(work, tiny, tmp_path, capsys):
+    argv = ["--config", str(CONFIGS / "sft-tiny.yaml"), "--model", str(tiny), "--tasks", str(work["tasks"])]
+    code, err = _run_sft([*argv, "--output-dir", str(tmp_path / "o"), "--set", "max_length=64"], capsys)
+    assert code == 1 and "no example has an assistant token within max_length=64 tokens (2 dropped)" in err

@@ -83,6 +83,14 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
         # trl's own checks (a template without tool support, assistant-only loss
         # on a template it cannot patch, ...) are about the user's model or data.
         raise TrainError(f"trl refused the run: {error}", 2) from None
+    kept = len(trainer.train_dataset)
+    if kept == 0:
+        # trl drops an example whose assistant tokens all fall past max_length (large tool schemas
+        # in the system prompt make long prompts): say so instead of failing inside the sampler.
+        raise TrainError(
+            f"no example has an assistant token within max_length={config.max_length} tokens "
+            f"({len(rows)} dropped); raise max_length (the tool schemas alone can take thousands of tokens)"
+        )
     started = time.perf_counter()
     result = trainer.train()
     seconds = time.perf_counter() - started
@@ -98,6 +106,7 @@ def run_sft(config: SFTRunConfig) -> dict[str, Any]:
         "tasks": len(task_set.tasks),
         "environments": sorted(task_set.envs),
         "rows": len(rows),
+        "rows_trained": kept,
         "steps": steps,
         "train_seconds": round(seconds, 3),
         "steps_per_second": round(steps / seconds, 4) if seconds else None,
