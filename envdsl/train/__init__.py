@@ -12,7 +12,8 @@ and transformers load only inside the modules that need them (install the
 | `tiny.py` | a tiny Qwen3 model with a locally trained tokenizer (tests, CPU smoke runs) |
 | `adapter.py` | a trl `environment_factory` class per compiled environment |
 | `tasks.py` | sampled tasks -> SFT rows and per-turn GRPO rows; the verified gate |
-| `rundir.py` | what every run writes: config, metrics.jsonl, summary.json |
+| `rundir.py` | what every run writes: config, metrics.jsonl, summary.json; the scripts' error handling |
+| `cli.py` | the shared command line of `trainers/*.py` (`--config`, `--set KEY=VALUE`, ...) |
 | `sft.py`, `grpo.py`, `evaluate.py` | the runs behind `trainers/*.py` |
 """
 
