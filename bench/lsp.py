@@ -198,6 +198,7 @@ def main() -> None:
             "clock": "time.perf_counter (wall)",
             "server": "envdsl lsp as a subprocess, pygls LanguageClient over stdio",
             "latency": "didChange written -> publishDiagnostics of that version read by the client",
+            "gc": "the server raises the collector's thresholds (envdsl/lsp/server.py); the in-process baseline runs with Python's defaults",
             "scenarios": {
                 name: {"inserted": inserted, "expected_codes": codes} for name, (inserted, codes) in SCENARIOS.items()
             },

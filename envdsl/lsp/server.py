@@ -14,6 +14,7 @@ until the next save re-validates them.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from lsprotocol import types as lsp
@@ -234,4 +235,9 @@ def build_server() -> EnvdslServer:
 def serve() -> None:
     """Serve over stdin/stdout until the client says exit. Logs go to stderr: stdout is the protocol's."""
     logging.basicConfig(level=logging.WARNING, format="envdsl lsp: %(levelname)s %(name)s: %(message)s")
+    # An analysis allocates some 100k objects (a few of them in cycles: lark's parse, caught exceptions), so
+    # with the default thresholds the collector runs many times per keystroke and now and then walks the
+    # whole heap (tens of ms, the slowest keystrokes in bench/lsp.py). Rarer young collections still free
+    # the cycles; this server process is the only one that changes the setting.
+    gc.set_threshold(100_000, 50, 100)
     build_server().start_io()
