@@ -280,11 +280,11 @@ def test_a_failed_write_leaves_the_old_folder_whole(workspace: Path, monkeypatch
 def test_files_of_other_emitters_are_kept(workspace: Path) -> None:
     assert envdsl("compile", "specs/", cwd=workspace).returncode == 0
     folder = workspace / "compiled" / "travel" / "airline"
-    (folder / "test_airline.py").write_text("# from the verifier\n")
+    (folder / "verification.json").write_text('{"from": "the verifier"}\n')
     spec = workspace / "specs" / "travel" / "airline.envdsl"
     spec.write_text(spec.read_text().replace("Book a seat", "Reserve a seat"))
     assert envdsl("compile", "specs/", cwd=workspace).returncode == 0
-    assert (folder / "test_airline.py").read_text() == "# from the verifier\n"
+    assert (folder / "verification.json").read_text() == '{"from": "the verifier"}\n'  # kept (and now stale)
 
 
 # ------------------------------------------------------------------ goldens and safety

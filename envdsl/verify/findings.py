@@ -31,6 +31,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "failed-call-changed-state": ("V0301", "A call that failed changed the state."),
     "read-only-tool-changed-state": ("V0302", "A tool without write effects changed the state."),
     "nondeterministic": ("V0303", "The same calls from the same state gave different results or states."),
+    "state-hash-drift": ("V0304", "The runtime's incremental state hash disagrees with a full rescan of the state."),
     "return-type-mismatch": ("V0401", "A result does not match the tool's declared return type."),
     "result-not-json": ("V0402", "A result does not serialize to JSON."),
     "dead-tool": ("V0501", "A tool never succeeded in any reachable state that was tried."),

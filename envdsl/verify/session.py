@@ -9,7 +9,8 @@ findings however it is run. After each call:
 - the result is a success or one of the tool's declared errors (or
   `InvalidArguments` for a deliberately invalid call, and only then);
 - a failed call left the state hash as it was (atomicity), and so did a tool
-  without write effects;
+  without write effects; hashes are full rescans, and the runtime's
+  incremental hash must agree with them;
 - a result conforms to the declared return type and serializes to JSON;
 - the same call from the same state, made again by the shadow, gives the
   same result and state hash. The shadow's SQLite connection reads unordered
@@ -141,12 +142,14 @@ class Session:
         self.stats = {tool.name: ToolStats() for tool in self.env.tools}
         self.calls: list[Call] = []
         self.seed_findings = self.oracle.check_everything()
+        self._seeded_hash = self._hash = self.runtime.state_hash(full=True)
 
     # ------------------------------------------------------------ episodes
 
     def reset(self) -> None:
         self.runtime.reset()
         self.oracle.set_rows(self._seeded)
+        self._hash = self._seeded_hash
         self.calls = []
 
     # ------------------------------------------------------------ one call
@@ -161,10 +164,12 @@ class Session:
         stats.calls += 1
         stats.invalid_calls += invalid
         runtime = self.runtime
-        before_hash = runtime.state_hash()
+        # Hashes by full rescan, not the runtime's incremental hash: that one trusts the generated
+        # code to say which rows it wrote, and the verifier trusts nothing it can check.
+        before_hash = self._hash
         before = runtime.snapshot() if self.shadow is not None else None
         result = runtime.call(tool_name, arguments)
-        after_hash = runtime.state_hash()
+        after_hash = self._hash = runtime.state_hash(full=True)
         findings: list[Finding] = []
 
         def found(kind: str, message: str, span: Any = None, **extra: Any) -> None:
@@ -208,10 +213,13 @@ class Session:
             if after_hash != before_hash:
                 found("failed-call-changed-state", f"`{tool_name}` failed with {code}, yet the state changed")
 
+        if runtime.state_hash() != after_hash:
+            found("state-hash-drift", f"after `{tool_name}`, the runtime's incremental state hash differs from a full rescan")
+
         if self.shadow is not None and before is not None:
             self.shadow.restore(before)
             again = self.shadow.call(tool_name, arguments)
-            if again.to_json() != result.to_json() or self.shadow.state_hash() != after_hash:
+            if again.to_json() != result.to_json() or self.shadow.state_hash(full=True) != after_hash:
                 what = "result" if again.to_json() != result.to_json() else "state"
                 found(
                     "nondeterministic",
