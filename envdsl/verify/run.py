@@ -129,6 +129,7 @@ def verify(source: Path, settings: Settings, progress: Any = None) -> EnvResult:
     result.seconds["load"] = time.perf_counter() - started
 
     explore_started = time.perf_counter()
+    session.seconds.clear()
     _explore(base, source, collector, settings, settings.examples, {})
     # Liveness, second chance: a tool that never succeeded gets a focused run of its own, in which
     # it takes most of the calls and the run stops as soon as it succeeds once.
@@ -141,6 +142,7 @@ def verify(source: Path, settings: Settings, progress: Any = None) -> EnvResult:
     result.examples = collector.examples
     result.stats = {name: _copy_stats(s) for name, s in session.stats.items()}
     result.seconds["explore"] = time.perf_counter() - explore_started
+    result.seconds.update({f"explore.{part}": round(v, 3) for part, v in sorted(session.seconds.items())})
 
     shrink_started = time.perf_counter()
     findings = sorted(collector.findings.values(), key=_order)

@@ -26,6 +26,7 @@ call, for the report and for naming the requires that kept a tool dead.
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,6 +142,8 @@ class Session:
         self.requires = {tool.name: RequireIndex(tool) for tool in self.env.tools}
         self.stats = {tool.name: ToolStats() for tool in self.env.tools}
         self.calls: list[Call] = []
+        # Where a step's time goes (runtime, hashing, checks, determinism, oracle), for `bench/verify.py`.
+        self.seconds: Counter = Counter()
         self.seed_findings = self.oracle.check_everything()
         self._seeded_hash = self._hash = self.runtime.state_hash(full=True)
 
@@ -167,9 +170,18 @@ class Session:
         # Hashes by full rescan, not the runtime's incremental hash: that one trusts the generated
         # code to say which rows it wrote, and the verifier trusts nothing it can check.
         before_hash = self._hash
+        clock = time.perf_counter()
         before = runtime.snapshot() if self.shadow is not None else None
+        writes_before = _writes(runtime)
         result = runtime.call(tool_name, arguments)
-        after_hash = self._hash = runtime.state_hash(full=True)
+        tick = time.perf_counter()
+        self.seconds["runtime"] += tick - clock
+        if writes_before is None or _writes(runtime) != writes_before:
+            after_hash = self._hash = runtime.state_hash(full=True)
+        else:
+            after_hash = before_hash  # SQLite counted no row written, not even one rolled back
+        clock = time.perf_counter()
+        self.seconds["hashing"] += clock - tick
         findings: list[Finding] = []
 
         def found(kind: str, message: str, span: Any = None, **extra: Any) -> None:
@@ -214,12 +226,20 @@ class Session:
                 found("failed-call-changed-state", f"`{tool_name}` failed with {code}, yet the state changed")
 
         if runtime.state_hash() != after_hash:
-            found("state-hash-drift", f"after `{tool_name}`, the runtime's incremental state hash differs from a full rescan")
+            found(
+                "state-hash-drift",
+                f"after `{tool_name}`, the runtime's incremental state hash differs from a full rescan",
+            )
 
+        tick = time.perf_counter()
+        self.seconds["checks"] += tick - clock
         if self.shadow is not None and before is not None:
             self.shadow.restore(before)
+            shadow_writes = _writes(self.shadow)
             again = self.shadow.call(tool_name, arguments)
-            if again.to_json() != result.to_json() or self.shadow.state_hash(full=True) != after_hash:
+            wrote = shadow_writes is None or _writes(self.shadow) != shadow_writes
+            again_hash = self.shadow.state_hash(full=True) if wrote else before_hash
+            if again.to_json() != result.to_json() or again_hash != after_hash:
                 what = "result" if again.to_json() != result.to_json() else "state"
                 found(
                     "nondeterministic",
@@ -228,6 +248,8 @@ class Session:
                     notes=(f"first: {_short(result.to_json())}", f"again: {_short(again.to_json())}"),
                 )
 
+        clock = time.perf_counter()
+        self.seconds["determinism"] += clock - tick
         if result.ok and tool.effects.written_entities:
             for finding in self.oracle.after_write(tool.effects.written_entities):
                 finding.tool = tool_name
@@ -236,12 +258,21 @@ class Session:
         elif after_hash != before_hash:
             # An unexpected write (already a finding above): keep the oracle's rows true to the store.
             self.oracle.after_write(e.name for e in self.env.entities)
+        self.seconds["oracle"] += time.perf_counter() - clock
         return StepOutcome(result, findings)
 
     def close(self) -> None:
         self.runtime.close()
         if self.shadow is not None:
             self.shadow.close()
+
+
+def _writes(runtime: Environment) -> int | None:
+    """SQLite's count of rows inserted, updated or deleted on this connection (None: not SQLite).
+    It counts every write the store made, declared or not, so an unchanged count proves an
+    unchanged state without rescanning it."""
+    db = getattr(runtime.backend, "db", None)
+    return db.total_changes if runtime.backend.name == "sqlite" and db is not None else None
 
 
 def _short(value: Any, limit: int = 160) -> str:
