@@ -101,7 +101,10 @@ def propose_command(
     scenario: str, resources: tuple[Path, ...], run: Path, resume: bool, examples: int, **kwargs: Any
 ) -> None:
     """Ask the model for a spec + seed for SCENARIO (text, or @FILE), then check and verify it (round 1)."""
-    _run_loop(scenario, list(resources), run, resume, 1, examples, kwargs, new=True)
+    from envdsl.llm.loop import existing_rounds
+
+    rounds = max(existing_rounds(run), 1) if resume and run.is_dir() else 1  # resume: finish what the folder holds
+    _run_loop(scenario, list(resources), run, resume, rounds, examples, kwargs, new=True)
 
 
 @click.command("revise")

@@ -1,0 +1,470 @@
+"""Authoring with a model: propose, revise, scenarios and the LLM realizer, through the real `openai` client.
+
+A capable LLM cannot run on this machine (no hub, CPU only; no model that
+runs here writes a valid spec), so the model is a small real HTTP server on
+127.0.0.1 implementing `/v1/chat/completions` that returns scripted answers
+(and scripted faults: 429, 500, a slow answer). Everything else is real: the
+`openai` client and its HTTP, the retries, the run folder, the checker, the
+in-memory compile and the hypothesis verifier.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("openai")
+
+from envdsl.cli import main  # noqa: E402
+from envdsl.llm.client import ChatClient, LLMError, load_settings  # noqa: E402
+
+GOOD_SPEC = """\
+env library {
+  title "Small library"
+  domain education
+  clock "2026-03-01T09:00:00"
+  seed "library.seed.yaml"
+
+  error NotAvailable "The book is already on loan."
+
+  entity Member {
+    key id: str
+    name: str
+  }
+
+  entity Book {
+    key id: str
+    title: str
+    copies: int check copies >= 0
+  }
+
+  entity Loan {
+    key id: str = next_id("L")
+    member: Member
+    book: Book
+    due: date
+  }
+
+  tool get_book(book: Book) -> Book "Look up a book." {
+    return book
+  }
+
+  tool borrow_book(member: Member, book: Book) -> Loan "Borrow a copy of a book for two weeks." raises NotAvailable {
+    require book.copies > 0 else NotAvailable "no copy of {book.title} is left"
+    update book set copies = copies - 1
+    return insert Loan { member: member, book: book, due: today() + days(14) }
+  }
+
+  invariant "copies never negative": all b in Book: b.copies >= 0
+}
+"""
+BAD_SPEC = GOOD_SPEC.replace("due: today() + days(14)", "due: 14")  # E0201: an int where a date is expected
+SEED = """\
+provenance:
+  source: "hand-written for the test"
+Member:
+  - {id: "M1", name: "Ada"}
+Book:
+  - {id: "B1", title: "Dune", copies: 2}
+  - {id: "B2", title: "Emma", copies: 0}
+"""
+
+
+def answer(spec: str, seed: str | None = SEED, prose: str = "Here is the environment.") -> str:
+    text = f"{prose}\n\n```envdsl\n{spec}```\n"
+    return text + (f"\n```yaml\n{seed}```\n" if seed is not None else "")
+
+
+class Script:
+    """Scripted answers, in order; the last one repeats. Items: a string, or a dict with status/sleep/finish."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = list(items)
+        self.requests: list[dict[str, Any]] = []
+        self.lock = threading.Lock()
+
+    def next(self, body: dict[str, Any]) -> Any:
+        with self.lock:
+            self.requests.append(body)
+            return self.items.pop(0) if len(self.items) > 1 else self.items[0]
+
+
+def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+        def _send(self, status: int, data: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            body = json.dumps(data).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self) -> None:  # noqa: N802 - the http.server API
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            if self.path != "/v1/chat/completions":
+                self._send(404, {"error": {"message": f"no route {self.path}"}})
+                return
+            item = script.next(body)
+            if isinstance(item, str):
+                item = {"content": item}
+            if item.get("sleep"):
+                time.sleep(item["sleep"])
+            if item.get("status"):
+                self._send(
+                    item["status"],
+                    {"error": {"message": item.get("message", "scripted failure"), "type": "x"}},
+                    item.get("headers"),
+                )
+                return
+            self._send(
+                200,
+                {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body.get("model", "m"),
+                    "choices": [
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": item.get("content", "")},
+                            "finish_reason": item.get("finish", "stop"),
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                },
+            )
+
+    return Handler
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up on a slow answer (the timeout test): expected
+        super().handle_error(request, client_address)
+
+
+@pytest.fixture
+def server():
+    """Start a scripted server: `url, script = server([...])`."""
+    started: list[ThreadingHTTPServer] = []
+
+    def start(items: list[Any]) -> tuple[str, Script]:
+        script = Script(items)
+        httpd = _Server(("127.0.0.1", 0), _handler(script))
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        started.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}/v1", script
+
+    yield start
+    for httpd in started:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "envdsl.toml"
+    path.write_text('[llm]\nmodel = "scripted"\nbackoff = 0.01\ntimeout = 5\nretries = 2\n', encoding="utf-8")
+    return path
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def propose(url: str, config: Path, run: Path, *extra: str) -> tuple[int, str]:
+    return cli(
+        "propose",
+        "A small library: members borrow books.",
+        "--out",
+        str(run),
+        "--base-url",
+        url,
+        "--config",
+        str(config),
+        "--examples",
+        "15",
+        *extra,
+    )
+
+
+def revise(url: str, config: Path, run: Path, rounds: int = 3) -> tuple[int, str]:
+    return cli(
+        "revise", str(run), "--rounds", str(rounds), "--base-url", url, "--config", str(config), "--examples", "15"
+    )
+
+
+def evaluation(run: Path, k: int) -> dict[str, Any]:
+    return json.loads((run / f"round-{k:02d}" / "evaluation.json").read_text(encoding="utf-8"))
+
+
+def test_propose_then_revise_converges_in_two_rounds(server, config: Path, tmp_path: Path) -> None:
+    url, script = server([answer(BAD_SPEC), answer(GOOD_SPEC, seed=None, prose="Fixed the due date.")])
+    run = tmp_path / "run"
+    resource = tmp_path / "rules.txt"
+    resource.write_text("Loans last fourteen days.\n", encoding="utf-8")
+    code, out = propose(url, config, run, "--resource", str(resource))
+    assert code == 1 and "round 01: check-failed [E0201]" in out and f"envdsl revise {run}" in out
+    first = evaluation(run, 1)
+    assert first["codes"] == ["E0201"] and "expected `date` for `Loan.due`" in first["feedback"]
+    # What the model was told: the grammar and the catalogue (read at run time), the scenario and the resource.
+    system, user = script.requests[0]["messages"]
+    assert (
+        "start:" in system["content"]
+        and "E0201 type-mismatch" in system["content"]
+        and "V0501 dead-tool" in system["content"]
+    )
+    assert "members borrow books" in user["content"] and "Loans last fourteen days." in user["content"]
+    assert (run / "resources" / "rules.txt").exists()
+
+    code, out = revise(url, config, run)
+    assert code == 0, out
+    assert "round 02: verified" in out
+    second = script.requests[1]["messages"]
+    assert [m["role"] for m in second] == ["system", "user", "assistant", "user"]
+    assert "expected `date` for `Loan.due`" in second[3]["content"]  # the exact diagnostic went back
+    # The answer kept the seed: the previous round's seed file was carried over.
+    assert (run / "round-02" / "library.seed.yaml").read_text(encoding="utf-8") == SEED
+    meta = json.loads((run / "run.json").read_text(encoding="utf-8"))
+    assert meta["stopped"] == "verified" and [r["status"] for r in meta["rounds"]] == ["check-failed", "verified"]
+    assert "api_key" not in json.dumps(meta["settings"]).replace("api_key_env", "")
+    code, out = cli("check", str(run / "library.envdsl"))
+    assert code == 0, out
+    for name in ("prompt.json", "answer.md", "answer.json", "library.envdsl", "diagnostics.txt", "evaluation.json"):
+        assert (run / "round-02" / name).is_file()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_connection_refused_is_retried_then_one_line(config: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/v1"
+    code, out = propose(url, config, tmp_path / "run")
+    assert code == 1
+    assert (
+        out.strip().splitlines()[-1]
+        == f"error: {url}: cannot connect (connection refused); check that the server is running and --base-url is right (gave up after 3 tries)"
+    )
+
+
+def test_timeout_is_retried_then_one_line(server) -> None:
+    url, script = server([{"sleep": 1.5, "content": "late"}])
+    client = ChatClient(load_settings(None, base_url=url, model="m", timeout=0.3, retries=1, backoff=0.01))
+    with pytest.raises(LLMError, match=r"no answer within 0.3 s \(timeout\).*gave up after 2 tries"):
+        client.chat([{"role": "user", "content": "hi"}])
+    assert len(script.requests) == 2
+
+
+def test_429_then_success(server, config: Path, tmp_path: Path) -> None:
+    url, script = server([{"status": 429, "message": "slow down", "headers": {"Retry-After": "0"}}, answer(GOOD_SPEC)])
+    code, out = propose(url, config, tmp_path / "run")
+    assert code == 0, out
+    assert len(script.requests) == 2
+    assert json.loads((tmp_path / "run" / "round-01" / "answer.json").read_text())["attempts"] == 2
+
+
+def test_500_every_time_is_a_clear_error(server, config: Path, tmp_path: Path) -> None:
+    url, script = server([{"status": 500, "message": "model crashed"}])
+    code, out = propose(url, config, tmp_path / "run")
+    assert code == 1 and len(script.requests) == 3
+    assert (
+        out.strip().splitlines()[-1]
+        == f"error: {url}: HTTP 500 server error (model crashed); check the server's log (gave up after 3 tries)"
+    )
+
+
+def test_401_is_not_retried_and_names_the_key_variable(server, tmp_path: Path) -> None:
+    url, script = server([{"status": 401, "message": "bad key"}])
+    client = ChatClient(load_settings(None, base_url=url, model="m", retries=3, backoff=0.01, api_key_env="MY_KEY"))
+    with pytest.raises(LLMError, match=r"HTTP 401 \(bad key\); check the API key in MY_KEY"):
+        client.chat([{"role": "user", "content": "hi"}])
+    assert len(script.requests) == 1
+
+
+def test_no_spec_then_stops_not_improving(server, config: Path, tmp_path: Path) -> None:
+    url, script = server(["I'm sorry, I can't write that."])
+    run = tmp_path / "run"
+    code, out = propose(url, config, run)
+    assert code == 1 and evaluation(run, 1)["status"] == "no-spec"
+    assert "no spec" in (run / "round-01" / "diagnostics.txt").read_text()
+    code, out = revise(url, config, run, rounds=5)
+    assert code == 1 and "stopped (not-improving) after round 2" in out
+    assert len(script.requests) == 2
+
+
+def test_truncated_spec(server, config: Path, tmp_path: Path) -> None:
+    cut = "```envdsl\n" + GOOD_SPEC[: len(GOOD_SPEC) // 2]
+    url, _ = server([{"content": cut, "finish": "length"}, answer(GOOD_SPEC)])
+    run = tmp_path / "run"
+    code, _ = propose(url, config, run)
+    first = evaluation(run, 1)
+    assert code == 1 and first["status"] == "truncated" and "token limit" in first["feedback"]
+    code, out = revise(url, config, run)
+    assert code == 0, out
+
+
+def test_syntax_error_feeds_back_the_parser_diagnostic(server, config: Path, tmp_path: Path) -> None:
+    broken = GOOD_SPEC.replace("entity Member {", "entity {")
+    url, _ = server([answer(broken)])
+    run = tmp_path / "run"
+    propose(url, config, run)
+    first = evaluation(run, 1)
+    assert first["status"] == "syntax" and "error[E0001]" in first["feedback"]
+
+
+def test_same_error_forever_stops(server, config: Path, tmp_path: Path) -> None:
+    # The model answers with differently worded specs that fail the same way: stop after two such rounds.
+    url, script = server([answer(BAD_SPEC), answer("// try again\n" + BAD_SPEC), answer("// and again\n" + BAD_SPEC)])
+    run = tmp_path / "run"
+    propose(url, config, run)
+    code, out = revise(url, config, run, rounds=10)
+    assert code == 1 and "stopped (not-improving) after round 2" in out and len(script.requests) == 2
+    # The very same spec again is caught as a loop even when the error set changes meanwhile.
+    url, script = server([answer(BAD_SPEC), answer(GOOD_SPEC, seed="Member: []\nBook: []\n"), answer(BAD_SPEC)])
+    run = tmp_path / "run2"
+    propose(url, config, run)
+    code, out = revise(url, config, run, rounds=10)
+    assert code == 1 and "stopped (repeating) after round 3" in out
+
+
+def test_resume_never_asks_twice(server, config: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    url, _ = server([answer(BAD_SPEC)])
+    propose(url, config, run)
+    # Round 2 fails at the endpoint after its prompt was saved (as if the run was stopped mid-round) ...
+    url, failing = server([{"status": 500}])
+    code, out = revise(url, config, run)
+    assert code == 1 and "HTTP 500" in out
+    saved = json.loads((run / "round-02" / "prompt.json").read_text())["messages"]
+    assert not (run / "round-02" / "answer.md").exists()
+    # ... resuming sends exactly the saved prompt, and round 1 is neither asked nor re-verified.
+    url, script = server([answer(GOOD_SPEC)])
+    code, out = revise(url, config, run)
+    assert code == 0 and "round 01 (resumed): check-failed" in out
+    assert [r["messages"] for r in script.requests] == [saved]
+    # A finished run resumes without asking anything.
+    url, idle = server(["should not be asked"])
+    code, out = cli("propose", "x", "--out", str(run), "--resume", "--base-url", url, "--config", str(config))
+    assert code == 0 and idle.requests == []
+    code, out = cli("propose", "x", "--out", str(run), "--base-url", url, "--config", str(config))
+    assert code == 1 and "already holds a run" in out
+
+
+def test_settings_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ENVDSL_LLM_MODEL", raising=False)
+    monkeypatch.delenv("ENVDSL_LLM_BASE_URL", raising=False)
+    code, out = cli("propose", "x", "--out", "run", "--base-url", "http://127.0.0.1:9/v1")
+    assert code == 1 and out.startswith("error: no model for the model: pass --model")
+    (tmp_path / "envdsl.toml").write_text("[llm]\nmodel = \n", encoding="utf-8")
+    code, out = cli("scenarios", "--domain", "travel", "--base-url", "http://127.0.0.1:9/v1")
+    assert code == 1 and "envdsl.toml: not valid TOML" in out
+    (tmp_path / "envdsl.toml").write_text('[llm]\nmodel = "m"\nbase_url = "ftp://x"\n', encoding="utf-8")
+    code, out = cli("scenarios", "--domain", "travel")
+    assert code == 1 and "is not an http(s) URL" in out
+    monkeypatch.delenv("SOME_KEY", raising=False)
+    with pytest.raises(LLMError, match="set the environment variable SOME_KEY"):
+        load_settings(None, base_url="https://api.example.com/v1", model="m", api_key_env="SOME_KEY").api_key()
+
+
+def test_scenarios_are_validated_and_deduplicated(server, config: Path, tmp_path: Path) -> None:
+    def item(title: str, description: str) -> dict[str, Any]:
+        return {"title": title, "description": description, "entities": ["A"], "tools": ["t"]}
+
+    first = {
+        "scenarios": [
+            item("Dental clinic appointments", "Patients book, move and cancel dental appointments with limits."),
+            item("Dental Clinic Appointment", "Another wording of the same dental booking service for patients."),
+            item("Pharmacy refills", "Patients request prescription refills; controlled drugs need a review."),
+        ]
+    }
+    second = {"scenarios": [item("Vaccination center", "Citizens book vaccination slots; one dose per 28 days.")]}
+    url, script = server(["not json at all", "```json\n" + json.dumps(first) + "\n```", json.dumps(second)])
+    out_file = tmp_path / "s.json"
+    code, out = cli(
+        "scenarios",
+        "--domain",
+        "health",
+        "--n",
+        "3",
+        "--base-url",
+        url,
+        "--config",
+        str(config),
+        "--out",
+        str(out_file),
+    )
+    assert code == 0, out
+    data = json.loads(out_file.read_text())
+    assert [s["title"] for s in data["scenarios"]] == [
+        "Dental clinic appointments",
+        "Pharmacy refills",
+        "Vaccination center",
+    ]
+    assert data["answers"][1]["dropped"] == [
+        {"title": "Dental Clinic Appointment", "duplicate_of": "Dental clinic appointments"}
+    ]
+    assert "Pharmacy refills" in script.requests[2]["messages"][0]["content"]  # asked to avoid the kept ones
+
+
+def test_llm_realizer_checks_and_falls_back(server, tmp_path: Path) -> None:
+    from envdsl.llm.realize import LLMRealizer
+    from envdsl.sample.realize import Request
+    from envdsl.sample.task import Fact
+    from envdsl.workspace import load_spec
+
+    (tmp_path / "library.envdsl").write_text(GOOD_SPEC, encoding="utf-8")
+    (tmp_path / "library.seed.yaml").write_text(SEED, encoding="utf-8")
+    env = load_spec(tmp_path / "library.envdsl").env
+    assert env is not None
+    borrow = env.tool("borrow_book")
+    request = Request(
+        env,
+        0,
+        borrow.doc,
+        (Fact("member", None, "M1"), Fact("book", "title", "Dune")),
+        {"member": "Member", "book": "Book"},
+        "0",
+    )
+    url, script = server(
+        [
+            "Hi, I'm member M1 and I'd like to borrow Dune for two weeks.",
+            "Please call borrow_book for M1 and Dune.",
+            "I'm M1; please lend me Dune, loan L1001.",
+            "I'd like to borrow a book.",
+            {"status": 500},
+        ]
+    )
+    logged: list[str] = []
+    realizer = LLMRealizer(load_settings(None, base_url=url, model="m", retries=0, backoff=0.0), log=logged.append)
+    assert realizer.realize(request) == "Hi, I'm member M1 and I'd like to borrow Dune for two weeks."
+    template = realizer.template.realize(request)
+    for _ in range(4):
+        assert realizer.realize(request) == template
+    assert [f["kind"] for f in realizer.fallbacks] == ["names-tool", "unknown-id", "drops-fact", "endpoint"]
+    assert realizer.realize(request) == template and len(script.requests) == 5  # a failed endpoint is not asked again
+    assert "names the tool borrow_book" in realizer.fallbacks[0]["reason"] and len(logged) == 4
+    assert "user wants to: Borrow a copy" in script.requests[0]["messages"][0]["content"]
