@@ -17,10 +17,16 @@ a keyword only if the parser really takes it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import hashlib
+import io
+import os
 import re
+import stat
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,7 +52,9 @@ _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 class _KeywordLexer(lark.lexer.Lexer):
     """Wraps lark's contextual lexer; see the module docstring."""
 
-    def __init__(self, inner: lark.lexer.ContextualLexer, keywords: frozenset[str], call_keywords: frozenset[str]) -> None:
+    def __init__(
+        self, inner: lark.lexer.ContextualLexer, keywords: frozenset[str], call_keywords: frozenset[str]
+    ) -> None:
         self.inner = inner
         self.keywords = keywords
         self.call_keywords = call_keywords
@@ -85,17 +93,27 @@ class Grammar:
     terminal_text: dict[str, str]  # terminal name -> how a person writes it
 
 
+# Building the LALR tables from the grammar text takes about half a second of
+# CPU; every command pays it, so the built parser is cached on disk (see
+# `_cached_lark`). Set to False to always build (the benchmark's baseline).
+USE_GRAMMAR_CACHE = True
+_LARK_OPTIONS: dict[str, object] = dict(
+    parser="lalr",
+    lexer="contextual",
+    propagate_positions=True,
+    maybe_placeholders=True,
+    start=["start", "expr"],
+)
+
+
 @functools.cache
 def grammar() -> Grammar:
-    parser = lark.Lark(
-        GRAMMAR_PATH.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        start=["start", "expr"],
-        cache=False,
-    )
+    text = GRAMMAR_PATH.read_text(encoding="utf-8")
+    parser = _cached_lark(text) if USE_GRAMMAR_CACHE else None
+    if parser is None:
+        parser = lark.Lark(text, cache=False, **_LARK_OPTIONS)  # type: ignore[arg-type]
+        if USE_GRAMMAR_CACHE:
+            _store_lark(parser, text)
     keywords: set[str] = set()
     terminal_text: dict[str, str] = {}
     for term in parser.terminals:
@@ -105,7 +123,11 @@ def grammar() -> Grammar:
             if _NAME_RE.match(pattern.value):
                 keywords.add(term.name)
     terminal_text.update(
-        NAME="a name", STRING="a string", INT="an integer", DECIMAL="a decimal number", _END="end of file",
+        NAME="a name",
+        STRING="a string",
+        INT="an integer",
+        DECIMAL="a decimal number",
+        _END="end of file",
         **{"$END": "end of file"},
     )
     frontend = parser.parser
@@ -206,7 +228,18 @@ def _describe(token_type: str, g: Grammar) -> str:
 
 # Tokens that can start an expression: listed together as "an expression".
 _EXPRESSION_STARTS = {"a name", "an integer", "a decimal number", "a string", "`(`", "`[`", "`{`", "`-`"}
-_EXPRESSION_KEYWORDS = {"`not`", "`true`", "`false`", "`none`", "`find`", "`insert`", "`count`", "`sum`", "`all`", "`exists`"}
+_EXPRESSION_KEYWORDS = {
+    "`not`",
+    "`true`",
+    "`false`",
+    "`none`",
+    "`find`",
+    "`insert`",
+    "`count`",
+    "`sum`",
+    "`all`",
+    "`exists`",
+}
 
 
 def _expected(names: set[str], g: Grammar) -> list[str]:
@@ -245,3 +278,103 @@ def _syntax_diagnostic(
 def tree_of(text: str) -> Tree:
     """The bare lark parse tree (used by the benchmark as the baseline)."""
     return grammar().lark.parse(text, start="start")
+
+
+# ------------------------------------------------------------------ grammar cache
+#
+# The rule: a cached parser is used only when it was built from exactly this
+# grammar text, with these options, by this lark and this Python (all part of
+# the file name), its bytes are intact (a sha256 header), and it lies in a
+# folder only this user can write (it is a pickle). Anything else — no cache
+# folder, a read-only install or home, a torn or foreign file — silently falls
+# back to building. Writers never expose a half-written file: each writes a
+# private temporary file and renames it into place, so concurrent processes
+# at worst build twice.
+
+_CACHE_FORMAT = "envdsl-grammar-1"
+
+
+def _cache_key(text: str) -> str:
+    parts = [_CACHE_FORMAT, lark.__version__, repr(sys.version_info[:2]), repr(sorted(_LARK_OPTIONS.items())), text]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def _cache_dirs() -> list[Path]:
+    """Where the cache may live, best first: $ENVDSL_CACHE_DIR, the user cache folder, a private temp folder."""
+    dirs: list[Path] = []
+    if os.environ.get("ENVDSL_CACHE_DIR"):
+        dirs.append(Path(os.environ["ENVDSL_CACHE_DIR"]))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        dirs.append(Path(xdg) / "envdsl")
+    else:
+        try:
+            dirs.append(Path.home() / ".cache" / "envdsl")
+        except RuntimeError:  # no home directory
+            pass
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    dirs.append(Path(tempfile.gettempdir()) / f"envdsl-cache-{uid}")
+    return dirs
+
+
+def _trusted(folder: Path) -> bool:
+    """A folder this user owns and nobody else can write (a pickle is code)."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _cache_file(folder: Path, text: str) -> Path:
+    return folder / f"grammar-{_cache_key(text)[:32]}.pickle"
+
+
+def _cached_lark(text: str) -> lark.Lark | None:
+    for folder in _cache_dirs():
+        path = _cache_file(folder, text)
+        try:
+            if not _trusted(folder) or path.stat().st_uid != (os.getuid() if hasattr(os, "getuid") else 0):
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        digest, _, payload = data.partition(b"\n")
+        if digest != hashlib.sha256(payload).hexdigest().encode("ascii"):
+            continue  # torn or tampered: build instead
+        try:
+            return lark.Lark.load(io.BytesIO(payload))
+        except Exception:  # noqa: BLE001 - any unreadable cache means "build it"
+            continue
+    return None
+
+
+def _store_lark(parser: lark.Lark, text: str) -> None:
+    buffer = io.BytesIO()
+    try:
+        parser.save(buffer)
+    except Exception:  # noqa: BLE001 - caching is an optimisation only
+        return
+    payload = buffer.getvalue()
+    data = hashlib.sha256(payload).hexdigest().encode("ascii") + b"\n" + payload
+    for folder in _cache_dirs():
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if not _trusted(folder):
+            continue
+        try:
+            handle, temp = tempfile.mkstemp(dir=folder, prefix=".grammar-", suffix=".tmp")
+        except OSError:
+            continue  # a read-only folder
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temp, _cache_file(folder, text))
+            return
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
