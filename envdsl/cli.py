@@ -20,6 +20,7 @@ from envdsl.corpus import corpus_command
 from envdsl.diagnostics.diagnostic import Diagnostic, has_errors
 from envdsl.diagnostics.render import FORMATS, render, summary, to_json
 from envdsl.graph.cli import graph_command
+from envdsl.importers.cli import import_command
 from envdsl.llm.cli import propose_command, revise_command, scenarios_command
 from envdsl.sample.cli import sample_command
 from envdsl.serve.cli import serve_command
@@ -225,6 +226,7 @@ main.add_command(replay_command)
 main.add_command(scenarios_command)
 main.add_command(propose_command)
 main.add_command(revise_command)
+main.add_command(import_command)
 
 
 def _atomic_write(path: Path, text: str) -> None:

@@ -1,0 +1,1 @@
+"""Deterministic importers (no model): draft a spec and its seed from authentic material (docs/authoring.md)."""

@@ -1,0 +1,80 @@
+"""`envdsl import csv|json FILE… --name N --domain D`: draft a spec + seed, then check them.
+
+Rule: the draft is written only if nothing would be overwritten (unless
+`--force`); it is checked at once, and the command prints every decision
+the user should review. Exit 0 when the draft checks, 1 when it does not
+(with the checker's diagnostics) or the input cannot be imported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _options(function):
+    function = click.option("--force", is_flag=True, help="Overwrite existing files.")(function)
+    function = click.option(
+        "--out",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("."),
+        show_default=True,
+        help="Folder for NAME.envdsl and NAME.seed.yaml.",
+    )(function)
+    function = click.option("--domain", required=True, help="The domain header (a name).")(function)
+    function = click.option("--name", required=True, help="The environment's name.")(function)
+    function = click.argument(
+        "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, exists=True)
+    )(function)
+    return function
+
+
+@click.group("import")
+def import_command() -> None:
+    """Draft a spec and its seed from tables (CSV, JSON), deterministically, without a model."""
+
+
+@import_command.command("csv")
+@_options
+def import_csv(files: tuple[Path, ...], name: str, domain: str, out: Path, force: bool) -> None:
+    """One entity per CSV file (header row first)."""
+    _run("csv", files, name, domain, out, force)
+
+
+@import_command.command("json")
+@_options
+def import_json(files: tuple[Path, ...], name: str, domain: str, out: Path, force: bool) -> None:
+    """An array of objects per file, or an object mapping table names to arrays."""
+    _run("json", files, name, domain, out, force)
+
+
+def _run(kind: str, files: tuple[Path, ...], name: str, domain: str, out: Path, force: bool) -> None:
+    from envdsl.diagnostics.diagnostic import has_errors
+    from envdsl.diagnostics.render import render, summary
+    from envdsl.importers.tables import ImportError_, draft, load_csv, load_json
+    from envdsl.workspace import load_spec
+
+    command = f"envdsl import {kind} " + " ".join(f.name for f in files)
+    try:
+        tables = [t for f in files for t in (load_csv(f) if kind == "csv" else load_json(f))]
+        result = draft(tables, name, domain, list(files), command)
+    except ImportError_ as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from None
+    spec_path, seed_path = out / f"{name}.envdsl", out / f"{name}.seed.yaml"
+    existing = [p for p in (spec_path, seed_path) if p.exists()]
+    if existing and not force:
+        click.echo(f"error: {existing[0]} exists; pass --force to overwrite it", err=True)
+        raise SystemExit(1)
+    out.mkdir(parents=True, exist_ok=True)
+    spec_path.write_text(result.spec, encoding="utf-8")
+    seed_path.write_text(result.seed, encoding="utf-8")
+    click.echo(f"wrote {spec_path} and {seed_path} ({len(tables)} entit{'y' if len(tables) == 1 else 'ies'})", err=True)
+    for decision in result.decisions:
+        click.echo(f"decide: {decision}", err=True)
+    loaded = load_spec(spec_path)
+    if loaded.diagnostics:
+        click.echo(render(loaded.diagnostics, loaded.sources, "full").rstrip(), err=True)
+    click.echo(f"check: {summary(loaded.diagnostics)}", err=True)
+    raise SystemExit(1 if has_errors(loaded.diagnostics) else 0)
