@@ -31,6 +31,7 @@ from envdsl.ir import types as t
 from envdsl.ir.evaluate import EvaluationError, InternalError, evaluate
 from envdsl.runtime import compiled as compiled_mod
 from envdsl.verify.findings import Finding
+from envdsl.verify.oracle import entities_read
 from envdsl.verify.session import Session
 from envdsl.verify.strategies import ArgumentStrategies
 
@@ -70,10 +71,10 @@ class ToolArguments:
         self.oracle = oracle
         self.values = ArgumentStrategies(session.env, live, lambda entity: oracle.recent.get(entity, []))
         self._filters: dict[tuple[str, str], tuple[list[ir.Let], list[ir.Expr]]] = {}
-        self._fit_state: object = None
+        self._fit_reads: dict[tuple[str, str], tuple[str, ...]] = {}
         self._reach_state: object = None
         self._reach_cache: dict[str, list[tuple[dict[str, Any], frozenset]]] = {}
-        self._fit_cache: dict[tuple[str, str], set[Any] | None] = {}
+        self._fit_cache: dict[tuple[str, str], tuple[tuple[int, ...], set[Any] | None]] = {}
         self._links: dict[str, list[tuple[str, str]]] = {
             e.name: [(f.name, ref) for f in e.fields if (ref := _entity_of(f.type)) is not None]
             for e in session.env.entities
@@ -144,13 +145,17 @@ class ToolArguments:
     def fitting(self, tool: ir.Tool, param: str, entity: str) -> set[Any] | None:
         """Keys of the rows for which every leading `require` about `param` alone holds, judged by
         the reference interpreter (`require line.order.status == delivered`); None if there are none."""
-        state = self.oracle.state()
-        if state is not self._fit_state:
-            self._fit_state, self._fit_cache = state, {}
-        cached = self._fit_cache.get((tool.name, param), False)
-        if cached is not False:
-            return cached
         lets, conds = self._filters.setdefault((tool.name, param), single_param_requires(tool, param))
+        reads = self._fit_reads.get((tool.name, param))
+        if reads is None:
+            reads = self._fit_reads[(tool.name, param)] = tuple(
+                sorted({entity} | entities_read((tuple(lets), tuple(conds))))
+            )
+        version = tuple(self.oracle.versions[e] for e in reads)
+        cached = self._fit_cache.get((tool.name, param))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        state = self.oracle.state()
         keys: set[Any] | None = None
         if conds:
             keys = set()
@@ -163,7 +168,7 @@ class ToolArguments:
                         keys.add(key)
                 except (EvaluationError, InternalError, TypeError, KeyError):
                     continue
-        self._fit_cache[(tool.name, param)] = keys
+        self._fit_cache[(tool.name, param)] = (version, keys)
         return keys
 
     def row(self, entity: str, key: Any) -> dict[str, Any] | None:
@@ -175,9 +180,9 @@ class ToolArguments:
         wanted: set[tuple[str, Any]] = set()
         for other_entity, other in chosen:
             wanted |= self.reach(other_entity, other)
-        state = self.oracle.state()
-        if state is not self._reach_state:
-            self._reach_state, self._reach_cache = state, {}
+        version = tuple(self.oracle.versions.values())
+        if version != self._reach_state:
+            self._reach_state, self._reach_cache = version, {}
         reaches = self._reach_cache.get(entity)
         if reaches is None:
             reaches = self._reach_cache[entity] = [

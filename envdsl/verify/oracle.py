@@ -135,6 +135,10 @@ class Oracle:
         # Keys of rows written since the seeded state, per entity: what a model would go on to use
         # (`add_card` then `remove_card`), and what hypothesis `Bundle`s would hold.
         self.recent: dict[str, list[Any]] = {}
+        # A version per entity: 0 in the seeded state, a fresh number whenever its rows change, so
+        # anything computed from some entities' rows can be cached under their versions.
+        self.versions: dict[str, int] = {e.name: 0 for e in self.env.entities}
+        self._next_version = 1
         self.refresh_all()
 
     # ------------------------------------------------------------ rows
@@ -162,6 +166,7 @@ class Oracle:
     def set_rows(self, rows: tuple[dict, dict]) -> None:
         self.json_rows, self.eval_rows = dict(rows[0]), dict(rows[1])
         self.recent = {}
+        self.versions = dict.fromkeys(self.versions, 0)  # only ever called with the seeded rows
         self._state = None
         self._pools.clear()
         self._by_key.clear()
@@ -221,6 +226,8 @@ class Oracle:
             gone = set(old) - set(new)
             if keys or gone:
                 touched.add(entity)
+                self.versions[entity] = self._next_version
+                self._next_version += 1
             changed |= {(entity, k) for k in keys}
             before += [(entity, old[k]) for k in sorted(keys | gone, key=str) if k in old]
             if keys:
