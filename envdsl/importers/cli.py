@@ -2,7 +2,9 @@
 
 Rule: the draft is written only if nothing would be overwritten (unless
 `--force`); it is checked at once, and the command prints every decision
-the user should review. Exit 0 when the draft checks, 1 when it does not
+the user should review. A file is read by its suffix (`.json` as JSON,
+anything else as CSV), so both kinds may be mixed in one import and refer
+to each other. Exit 0 when the draft checks, 1 when it does not
 (with the checker's diagnostics) or the input cannot be imported.
 """
 
@@ -57,7 +59,7 @@ def _run(kind: str, files: tuple[Path, ...], name: str, domain: str, out: Path, 
 
     command = f"envdsl import {kind} " + " ".join(f.name for f in files)
     try:
-        tables = [t for f in files for t in (load_csv(f) if kind == "csv" else load_json(f))]
+        tables = [t for f in files for t in (load_json(f) if f.suffix.lower() == ".json" else load_csv(f))]
         result = draft(tables, name, domain, list(files), command)
     except ImportError_ as error:
         click.echo(f"error: {error}", err=True)

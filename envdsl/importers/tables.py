@@ -30,8 +30,8 @@ RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | {
     "self", "cls", "str", "int", "float", "bool", "money", "date", "datetime", "list", "enum", "key", "none", "true", "false",
 }  # fmt: skip
 INT = re.compile(r"^-?(0|[1-9][0-9]*)$")
-MONEY = re.compile(r"^-?[0-9]+\.[0-9]{2}$")
-FLOAT = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+MONEY = re.compile(r"^-?(0|[1-9][0-9]*)\.[0-9]{2}$")
+FLOAT = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$")  # leading zeros: a code, kept as text
 DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2})?$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 KEY_NAMES = ("id", "{entity}_id", "code", "key", "uuid")
@@ -237,9 +237,8 @@ def _key(table: Table, columns: list[Column]) -> Column | None:
         for column in candidates:
             if column.name == name:
                 return column
-    return next((c for c in candidates if c.name.endswith("_id")), None) or (
-        candidates[0] if candidates and candidates[0] is columns[0] else None
-    )
+    # Otherwise only the first column: a later unique column (a name, a reference) is rarely meant as the key.
+    return candidates[0] if candidates and candidates[0] is columns[0] else None
 
 
 def _references(entities: list[Entity], decisions: list[str]) -> None:
