@@ -7,8 +7,9 @@ domain, then name; no timestamps, no absolute paths. `--check` regenerates
 in memory and exits 1 with a diff when the file on disk differs.
 
 The provenance column is read from the `provenance` block of each seed file:
-its `packages` note when there is one (the registry packages the real data
-comes from, with versions and licences), otherwise its `source` note.
+its `packages` (or `package`) note when there is one (the registry packages
+the real data comes from, with versions and licences), otherwise its `source`
+note.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _provenance(notes: dict) -> str:
     for _, block in sorted(notes.items()):
         if not isinstance(block, dict):
             continue
-        text = block.get("packages") or block.get("source")
+        text = block.get("packages") or block.get("package") or block.get("source")
         if text and str(text) not in parts:
             parts.append(str(text))
     return "; ".join(parts) if parts else "none recorded"

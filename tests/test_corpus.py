@@ -160,6 +160,15 @@ def test_prints_the_table_computed_from_the_spec(run_cli) -> None:
     assert "1 environments in 1 domains (demo): 1 entities, 2 tools, 1 invariants, 2 seed rows." in result.out
 
 
+def test_provenance_prefers_packages_then_package_then_source() -> None:
+    from envdsl.corpus import _provenance
+
+    assert _provenance({"a.yaml": {"source": "s", "packages": "p 1 (MIT)"}}) == "p 1 (MIT)"
+    assert _provenance({"a.yaml": {"source": "s", "package": "q 2 (MIT)"}}) == "q 2 (MIT)"
+    assert _provenance({"a.yaml": {"source": "s"}, "b.csv": {"source": "s"}}) == "s"  # one note per distinct text
+    assert _provenance({}) == "none recorded"
+
+
 def test_output_is_deterministic(run_cli) -> None:
     assert run_cli("corpus", "specs").out == run_cli("corpus", "specs").out
 
