@@ -10,17 +10,35 @@ YAML is read with ruamel.yaml's composer (YAML 1.2: `yes` is text, `010` is
 ten): its node graph has the marks of every scalar, mapping and sequence, and
 the source text of each scalar. Merge keys (`<<: *defaults`) are expanded;
 anchors and aliases resolve to the anchored node (and its span).
+
+Two readers build the same raw rows. `read_yaml` is the exact one
+(ruamel's pure-Python round-trip composer, whose marks every diagnostic
+relies on). `read_yaml_fast` composes the same node graph with
+libyaml (PyYAML's C parser, about ten times faster) and resolves plain
+scalars with ruamel's own YAML 1.2 rules, so kinds and texts are the same;
+it returns None when it cannot vouch for the result (no libyaml, a `%YAML`
+or `%TAG` directive, any parse error). `load.py` uses the fast reader first
+and re-reads with the exact one whenever anything is to be reported, so
+diagnostics always come from the exact reader.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import implicit_resolvers as _RUAMEL_IMPLICIT_RESOLVERS
+
+try:  # libyaml through PyYAML: the fast reader; without it every read is exact
+    import yaml as _pyyaml
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # pragma: no cover - PyYAML is a core dependency, libyaml may be missing
+    _pyyaml = None
+    _CParser = None
 
 from envdsl.diagnostics import messages
 from envdsl.diagnostics.diagnostic import Diagnostic
@@ -88,7 +106,13 @@ class ReadResult:
 # ------------------------------------------------------------------ YAML
 
 
+# A node of either composer (ruamel's or PyYAML's): both have `id` ("scalar",
+# "sequence", "mapping"), `tag`, `value`, `start_mark` and `end_mark`.
+Node = Any
+
+
 def read_yaml(source: SourceFile) -> ReadResult:
+    """Read a YAML seed with the exact reader (ruamel's round-trip composer)."""
     try:
         root = YAML(typ="rt").compose(source.text)
     except MarkedYAMLError as error:
@@ -101,6 +125,55 @@ def read_yaml(source: SourceFile) -> ReadResult:
     return _YamlReader(source).read(root)
 
 
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+def _yaml12_resolver() -> type | None:
+    """A PyYAML resolver with exactly ruamel's YAML 1.2 implicit rules (so `yes` is text, `010` is ten)."""
+    if _pyyaml is None:
+        return None
+
+    class Yaml12Resolver(_pyyaml.resolver.BaseResolver):
+        yaml_implicit_resolvers: dict = {}
+
+    for versions, tag, regexp, first in _RUAMEL_IMPLICIT_RESOLVERS:
+        if (1, 2) in versions:
+            # ruamel wraps its patterns in a lazy proxy that is slow to call: compile the same pattern.
+            Yaml12Resolver.add_implicit_resolver(tag, re.compile(regexp.pattern, regexp.flags), first)
+    return Yaml12Resolver
+
+
+def _fast_composer() -> type | None:
+    """libyaml's parser and composer with the YAML 1.2 resolver (no constructor: nodes are all we need)."""
+    resolver = _yaml12_resolver()
+    if _CParser is None or resolver is None:
+        return None
+
+    class FastComposer(_CParser, resolver):  # type: ignore[misc, valid-type]
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            resolver.__init__(self)
+
+    return FastComposer
+
+
+_FAST_COMPOSER = _fast_composer()
+
+
+def read_yaml_fast(source: SourceFile) -> ReadResult | None:
+    """The same result as `read_yaml` from libyaml, or None when it cannot vouch for it."""
+    if _FAST_COMPOSER is None or _DIRECTIVE.search(source.text):
+        return None  # a directive may switch YAML versions: leave it to ruamel
+    composer = _FAST_COMPOSER(source.text)
+    try:
+        root = composer.get_single_node()
+        return _YamlReader(source).read(root)
+    except Exception:  # noqa: BLE001 - any trouble: the exact reader decides and explains
+        return None
+    finally:
+        composer.dispose()
+
+
 class _YamlReader:
     def __init__(self, source: SourceFile) -> None:
         self.source = source
@@ -109,7 +182,7 @@ class _YamlReader:
     def span(self, node: Node, *, first_line: bool = False) -> Span:
         start = self.source.offset(node.start_mark.line + 1, node.start_mark.column + 1)
         end = self.source.offset(node.end_mark.line + 1, node.end_mark.column + 1)
-        if first_line or isinstance(node, (MappingNode, SequenceNode)):
+        if first_line or node.id in ("mapping", "sequence"):
             # A mapping or list spans many lines; errors about it point at its first line.
             line, col = self.source.line_col(start)
             end = min(end, start - (col - 1) + len(self.source.line_text(line)))
@@ -119,7 +192,7 @@ class _YamlReader:
         seed = RawSeed()
         if root is None:
             return ReadResult(seed, [])
-        if not isinstance(root, MappingNode):
+        if root.id != "mapping":
             self.diagnostics.append(
                 messages.seed_shape(
                     self.span(root),
@@ -139,7 +212,7 @@ class _YamlReader:
                 continue
             seen[name] = name_span
             if name == PROVENANCE:
-                if isinstance(value, MappingNode):
+                if value.id == "mapping":
                     seed.provenance = _plain(value)
                 elif not _is_null(value):
                     self.diagnostics.append(
@@ -153,7 +226,7 @@ class _YamlReader:
         table = RawTable(name, name_span)
         if _is_null(node):
             return table
-        if not isinstance(node, SequenceNode):
+        if node.id != "sequence":
             self.diagnostics.append(
                 messages.seed_shape(
                     self.span(node),
@@ -163,7 +236,7 @@ class _YamlReader:
             )
             return table
         for item in node.value:
-            if not isinstance(item, MappingNode):
+            if item.id != "mapping":
                 self.diagnostics.append(
                     messages.seed_shape(
                         self.span(item), f"a row of `{name}` must be a mapping of field names to values"
@@ -175,7 +248,7 @@ class _YamlReader:
                 table.rows.append(row)
         return table
 
-    def row(self, node: MappingNode) -> RawRow | None:
+    def row(self, node: Node) -> RawRow | None:
         fields: list[RawField] = []
         seen: dict[str, Span] = {}
         for key, value in self.pairs(node):
@@ -193,9 +266,9 @@ class _YamlReader:
         return RawRow(tuple(fields), self.span(node, first_line=True))
 
     def value(self, node: Node, key_span: Span) -> RawValue:
-        if isinstance(node, MappingNode):
+        if node.id == "mapping":
             return RawValue("mapping", "", self.span(node))
-        if isinstance(node, SequenceNode):
+        if node.id == "sequence":
             return RawValue("sequence", "", self.span(node))
         kind = _scalar_kind(node)
         if kind == "null" and node.value == "":
@@ -203,29 +276,29 @@ class _YamlReader:
             return RawValue("null", "", key_span)
         return RawValue(kind, node.value, self.span(node))
 
-    def pairs(self, node: MappingNode) -> list[tuple[Node, Node]]:
+    def pairs(self, node: Node) -> list[tuple[Node, Node]]:
         """The mapping's pairs, with merge keys (`<<`) expanded: explicit keys win."""
         explicit = [(k, v) for k, v in node.value if k.tag != _CORE_TAG + "merge"]
         merged: list[tuple[Node, Node]] = []
         for key, value in node.value:
             if key.tag != _CORE_TAG + "merge":
                 continue
-            sources = value.value if isinstance(value, SequenceNode) else [value]
+            sources = value.value if value.id == "sequence" else [value]
             for source in sources:
-                if isinstance(source, MappingNode):
+                if source.id == "mapping":
                     merged.extend(self.pairs(source))
                 else:
                     self.diagnostics.append(messages.seed_shape(self.span(source), "`<<` merges only mappings"))
-        names = {k.value for k, _ in explicit if isinstance(k, ScalarNode)}
+        names = {k.value for k, _ in explicit if k.id == "scalar"}
         out = list(explicit)
         for key, value in merged:
-            if isinstance(key, ScalarNode) and key.value not in names:
+            if key.id == "scalar" and key.value not in names:
                 names.add(key.value)
                 out.append((key, value))
         return out
 
 
-def _scalar_kind(node: ScalarNode) -> str:
+def _scalar_kind(node: Node) -> str:
     if node.tag.startswith(_CORE_TAG):
         kind = node.tag[len(_CORE_TAG) :]
         if kind in _SCALAR_KINDS:
@@ -234,19 +307,19 @@ def _scalar_kind(node: ScalarNode) -> str:
 
 
 def _is_name(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and _scalar_kind(node) == "str" and node.value != ""
+    return node.id == "scalar" and _scalar_kind(node) == "str" and node.value != ""
 
 
 def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and _scalar_kind(node) == "null"
+    return node.id == "scalar" and _scalar_kind(node) == "null"
 
 
 def _plain(node: Node) -> Any:
     """Provenance notes as JSON-compatible data (scalars keep their text unless
     YAML resolved them to a number, a bool or null)."""
-    if isinstance(node, MappingNode):
+    if node.id == "mapping":
         return {str(_plain(k)): _plain(v) for k, v in node.value}
-    if isinstance(node, SequenceNode):
+    if node.id == "sequence":
         return [_plain(item) for item in node.value]
     kind = _scalar_kind(node)
     text = node.value
