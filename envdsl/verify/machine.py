@@ -7,8 +7,8 @@ readable list of tools and the verification logic has one home.
 Arguments are drawn against the *current* state, not from hypothesis
 `Bundle`s: a bundle only knows the keys that earlier rules returned, not the
 seeded rows, nor which rows a `delete` removed since. `ArgumentStrategies`
-reads live keys and values from the oracle at draw time instead. About one call in
-seven gets deliberately invalid arguments (a wrong type, a
+reads live keys and values from the oracle at draw time instead. Every sixth call of
+a tool in an example gets deliberately invalid arguments (a wrong type, a
 missing or an unknown argument), which must end in `InvalidArguments`.
 
 Two modes:
@@ -35,7 +35,7 @@ from envdsl.verify.oracle import entities_read
 from envdsl.verify.session import Session
 from envdsl.verify.strategies import ArgumentStrategies
 
-INVALID_PERCENT = 15
+INVALID_EVERY = 6
 UNKNOWN_ARGUMENT = "no_such_argument"
 
 
@@ -65,6 +65,9 @@ class ToolArguments:
         def live(name: str) -> list[Any]:
             if name.startswith("scalar:"):
                 return oracle.scalar_values(name.removeprefix("scalar:"))
+            if name.startswith("field:"):
+                _, kind, field_name = name.split(":", 2)
+                return oracle.field_values(kind, field_name)
             return oracle.keys(name)
 
         self.env = session.env
@@ -87,7 +90,7 @@ class ToolArguments:
 
     def _valid(self, tool: ir.Tool) -> st.SearchStrategy[dict[str, Any]]:
         values = self.values
-        params = [(p, values.valid(p.type, tool.name), _entity_of(p.type)) for p in tool.params]
+        params = [(p, values.valid(p.type, tool.name, p.name), _entity_of(p.type)) for p in tool.params]
         # The most constrained entity arguments first (`line` before `customer` when the tool requires
         # things of the line alone), so the others can be drawn among the rows tied to them.
         constrained = {p.name: len(single_param_requires(tool, p.name)[1]) for p, _, e in params if e is not None}
@@ -227,6 +230,7 @@ class EnvMachine(RuleBasedStateMachine):
         super().__init__()
         self.session, self.arguments = self.session_for(self.COMPILED)
         self.session.reset()
+        self._calls: dict[str, int] = {}
         if self.collector is not None:
             self.collector.examples += 1
 
@@ -248,7 +252,11 @@ class EnvMachine(RuleBasedStateMachine):
         cls._sessions.clear()
 
     def run_tool(self, name: str, data: st.DataObject) -> None:
-        invalid = data.draw(st.integers(0, 99), label=f"invalid if < {INVALID_PERCENT}") < INVALID_PERCENT
+        # Every INVALID_EVERY-th call of a tool in an example gets invalid arguments: a fixed share,
+        # where a drawn coin would follow hypothesis's skewed integers and its mutations of examples.
+        count = self._calls.get(name, 0)
+        self._calls[name] = count + 1
+        invalid = count % INVALID_EVERY == INVALID_EVERY - 1
         strategy = (self.arguments.invalid if invalid else self.arguments.valid)[name]
         arguments = data.draw(strategy, label=f"{name} arguments")
         outcome = self.session.step(name, arguments, invalid=invalid)

@@ -171,6 +171,20 @@ class Oracle:
         self._pools.clear()
         self._by_key.clear()
 
+    def field_values(self, kind: str, name: str, limit: int = 40) -> list[Any]:
+        """Distinct values of the fields called `name` (of this kind) in the current state."""
+        pool = self._pools.get(f"{kind}:{name}")
+        if pool is None:
+            seen: dict[str, Any] = {}
+            for entity, names in self._fields_of_kind.get(kind, {}).items():
+                if name in names:
+                    for row in self.json_rows[entity]:
+                        if row[name] is not None:
+                            seen.setdefault(repr(row[name]), row[name])
+            values = [seen[k] for k in sorted(seen)]
+            pool = self._pools[f"{kind}:{name}"] = values[:: max(1, len(values) // limit)][:limit]
+        return pool
+
     def row(self, entity: str, key: Any) -> dict[str, Any] | None:
         """The JSON row with this key (None if there is none)."""
         index = self._by_key.get(entity)

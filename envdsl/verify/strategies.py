@@ -72,9 +72,9 @@ class ArgumentStrategies:
 
     # ------------------------------------------------------------ valid
 
-    def valid(self, type_: t.Type, tool: str) -> st.SearchStrategy[Any]:
+    def valid(self, type_: t.Type, tool: str, name: str | None = None) -> st.SearchStrategy[Any]:
         if isinstance(type_, t.OptionalT):
-            return st.one_of(st.none(), self.valid(type_.inner, tool))
+            return st.one_of(st.none(), self.valid(type_.inner, tool, name))
         if isinstance(type_, t.ListT):
             return st.lists(self.valid(type_.inner, tool), max_size=3)
         if isinstance(type_, t.EnumT):
@@ -82,7 +82,19 @@ class ArgumentStrategies:
         if isinstance(type_, t.EntityT):
             return self._entity_key(type_.name)
         assert isinstance(type_, t.Scalar), type_
-        return self._scalar(type_.kind, tool)
+        plain = self._scalar(type_.kind, tool)
+        if name is None:
+            return plain
+        # A parameter named like a field takes that field's live values half the time
+        # (`mime_type`, `email`, `city`): the values a real caller would pass.
+        return st.integers(0, 1).flatmap(lambda coin: self._named(type_.kind, name) if coin else plain)
+
+    def _named(self, kind: str, name: str) -> st.SearchStrategy[Any]:
+        def build(_: int) -> st.SearchStrategy[Any]:
+            values = self.live(f"field:{kind}:{name}")
+            return st.sampled_from(values) if values else self._scalar(kind, "")
+
+        return st.just(0).flatmap(build)
 
     def _entity_key(self, entity: str) -> st.SearchStrategy[Any]:
         key_type = t.strip_optional(self.env.entity(entity).key_field.type)
@@ -102,7 +114,7 @@ class ArgumentStrategies:
 
     def _pool(self, kind: str, tool: str, extra: list[Any]) -> st.SearchStrategy[Any]:
         def build(_: int) -> st.SearchStrategy[Any]:
-            values = list(extra) + list(self._literals[tool].get(kind, ())) + list(self.live(f"scalar:{kind}"))
+            values = list(extra) + list(self._literals.get(tool, {}).get(kind, ())) + list(self.live(f"scalar:{kind}"))
             return st.sampled_from(values) if values else st.nothing()
 
         return st.just(0).flatmap(build)
@@ -126,7 +138,7 @@ class ArgumentStrategies:
             )
         if kind == "str":
             # Strings as long as the tool's int literals say (`len(last_four) == 4`), digits included.
-            lengths = sorted({n for n in self._literals[tool].get("int", ()) if 1 <= n <= 32})
+            lengths = sorted({n for n in self._literals.get(tool, {}).get("int", ()) if 1 <= n <= 32})
             sized = (
                 st.sampled_from(lengths).flatmap(lambda n: st.text("0123456789abcdefXYZ", min_size=n, max_size=n))
                 if lengths
