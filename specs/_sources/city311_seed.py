@@ -10,7 +10,8 @@ lists them). Invented: the target days, residents, request texts, addresses'
 house numbers (not geocoded to the areas), updates, followers and pickups.
 Request histories follow the spec's rules (an opener follows their own
 request, a duplicate points to an earlier request of the same category, a
-closed request has a closing time, at most five pickups a day per area).
+closed request has a closing time, pickup days keep to their capacity and
+each area has its own collection weekday).
 
 Run: python specs/_sources/city311_seed.py
 """
@@ -328,27 +329,46 @@ def main() -> None:
                     }
                 )
 
+    # Each community area has its own collection weekday; no pickup day falls on a city holiday.
+    pickup_days = []
+    for area in AREAS:
+        weekday = pick(area + "weekday", 5)
+        day = TODAY - dt.timedelta(days=28)
+        while day <= TODAY + dt.timedelta(days=35):
+            if day.weekday() == weekday and day not in closed:
+                pickup_days.append(
+                    {
+                        "id": f"{area}/{day}",
+                        "area": area,
+                        "day": day.isoformat(),
+                        "capacity": 3 + pick(f"{area}/{day}cap", 4),
+                    }
+                )
+            day += dt.timedelta(days=1)
     pickups = []
-    per_day: dict[tuple[str, dt.date], int] = {}
+    taken: dict[str, int] = {}
     upcoming: set[str] = set()
+    capacity = {d["id"]: d["capacity"] for d in pickup_days}
     for i in range(40):
         who = residents[pick(f"bp{i}", len(residents))]
-        day = TODAY + dt.timedelta(days=pick(f"bpday{i}", 50) - 25)
-        if day.weekday() >= 5 or day in closed or per_day.get((who["area"], day), 0) >= 5:
-            continue
+        days = [d for d in pickup_days if d["area"] == who["area"]]
+        d = days[pick(f"bpday{i}", len(days))]
+        day = dt.date.fromisoformat(d["day"])
         future = day >= TODAY
-        if future and (who["id"] in upcoming or (day - TODAY).days < 2):
+        if future and (who["id"] in upcoming or day == TODAY or (day - TODAY).days > 30):
             continue
-        if future:
-            upcoming.add(who["id"])
-        per_day[(who["area"], day)] = per_day.get((who["area"], day), 0) + 1
         status = None if future else ("done" if pick(f"bpst{i}", 6) else "cancelled")
+        if status is None:
+            if taken.get(d["id"], 0) >= capacity[d["id"]]:
+                continue
+            upcoming.add(who["id"])
+            taken[d["id"]] = taken.get(d["id"], 0) + 1
         pickups.append(
             {
                 "id": f"BP{1001 + len(pickups)}",
                 "resident": who["id"],
-                "area": who["area"],
-                "day": day.isoformat(),
+                "pickup_day": d["id"],
+                "address": who["street"],
                 "items": ["old sofa", "mattress and box spring", "broken fridge", "two armchairs", "dresser"][
                     pick(f"bpit{i}", 5)
                 ],
@@ -364,6 +384,7 @@ def main() -> None:
         "ServiceRequest": requests,
         "Update": updates,
         "Follower": followers,
+        "PickupDay": pickup_days,
         "BulkPickup": pickups,
     }
     write_yaml(
