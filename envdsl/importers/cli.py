@@ -1,4 +1,4 @@
-"""`envdsl import csv|json FILE… --name N --domain D`: draft a spec + seed, then check them.
+"""`envdsl import csv|json FILE…` and `envdsl import openapi FILE` (`--name N --domain D`): draft a spec + seed, then check.
 
 Rule: the draft is written only if nothing would be overwritten (unless
 `--force`); it is checked at once, and the command prints every decision
@@ -51,6 +51,23 @@ def import_json(files: tuple[Path, ...], name: str, domain: str, out: Path, forc
     _run("json", files, name, domain, out, force)
 
 
+@import_command.command("openapi")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--name", required=True, help="The environment's name.")
+@click.option("--domain", required=True, help="The domain header (a name).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Folder for NAME.envdsl (and NAME.seed.yaml when the document has examples).",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+def import_openapi(file: Path, name: str, domain: str, out: Path, force: bool) -> None:
+    """Schemas with a key become entities; operations become tools (OpenAPI 3, JSON or YAML)."""
+    _run("openapi", (file,), name, domain, out, force)
+
+
 def _run(kind: str, files: tuple[Path, ...], name: str, domain: str, out: Path, force: bool) -> None:
     from envdsl.diagnostics.diagnostic import has_errors
     from envdsl.diagnostics.render import render, summary
@@ -59,8 +76,15 @@ def _run(kind: str, files: tuple[Path, ...], name: str, domain: str, out: Path, 
 
     command = f"envdsl import {kind} " + " ".join(f.name for f in files)
     try:
-        tables = [t for f in files for t in (load_json(f) if f.suffix.lower() == ".json" else load_csv(f))]
-        result = draft(tables, name, domain, list(files), command)
+        if kind == "openapi":
+            from envdsl.importers.openapi import draft_openapi, load_document
+
+            result = draft_openapi(load_document(files[0]), name, domain, files[0], command)
+            count = result.spec.count("\n  entity ")
+        else:
+            tables = [t for f in files for t in (load_json(f) if f.suffix.lower() == ".json" else load_csv(f))]
+            result = draft(tables, name, domain, list(files), command)
+            count = len(tables)
     except ImportError_ as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(1) from None
@@ -71,8 +95,10 @@ def _run(kind: str, files: tuple[Path, ...], name: str, domain: str, out: Path, 
         raise SystemExit(1)
     out.mkdir(parents=True, exist_ok=True)
     spec_path.write_text(result.spec, encoding="utf-8")
-    seed_path.write_text(result.seed, encoding="utf-8")
-    click.echo(f"wrote {spec_path} and {seed_path} ({len(tables)} entit{'y' if len(tables) == 1 else 'ies'})", err=True)
+    if result.seed:
+        seed_path.write_text(result.seed, encoding="utf-8")
+    written = f"{spec_path} and {seed_path}" if result.seed else str(spec_path)
+    click.echo(f"wrote {written} ({count} entit{'y' if count == 1 else 'ies'})", err=True)
     for decision in result.decisions:
         click.echo(f"decide: {decision}", err=True)
     loaded = load_spec(spec_path)
