@@ -63,10 +63,16 @@ def _chain(expr: Any) -> tuple[str, int] | None:
     return (expr.name, depth) if isinstance(expr, ir.Var) else None
 
 
+def _is_row(expr: Any) -> bool:
+    """Does the expression denote a row (an entity reference)? Only such ties are followed by `_reach`."""
+    return isinstance(t.strip_optional(getattr(expr, "type", None)), t.EntityT)
+
+
 def local_plan(expr: ir.Expr) -> ir.Quantifier | None:
     """The quantifier of an invariant `all x in E: …` whose truth for one x depends only on rows
     within two references of x: attribute paths from x at most two deep, and every nested
-    `count`/`sum`/`find`/quantifier tied to x by a conjunct `v.path == x` (path at most two deep).
+    `count`/`sum`/`find`/quantifier over v tied to x by a conjunct `v.path == x.path` between rows
+    (each path at most two deep, so the rows meet in both `_reach` sets).
     None: evaluate it whole after every write."""
     if not (isinstance(expr, ir.Quantifier) and expr.kind == "all"):
         return None
@@ -85,10 +91,10 @@ def local_plan(expr: ir.Expr) -> ir.Quantifier | None:
         if isinstance(node, (ir.Find, ir.Count, ir.Sum, ir.Quantifier)) and node is not expr:
             tied = False
             for conjunct in _conjuncts(node.where):
-                if isinstance(conjunct, ir.Binary) and conjunct.op == "==":
+                if isinstance(conjunct, ir.Binary) and conjunct.op == "==" and _is_row(conjunct.left):
                     for a, b in ((conjunct.left, conjunct.right), (conjunct.right, conjunct.left)):
                         ca, cb = _chain(a), _chain(b)
-                        if ca and cb and ca[0] == node.var and ca[1] <= 2 and cb == (var, 0):
+                        if ca and cb and ca[0] == node.var and ca[1] <= 2 and cb[0] == var and cb[1] <= 2:
                             tied = True
             if not tied:
                 ok = False
@@ -314,8 +320,9 @@ class Oracle:
     def _holds_locally(
         self, plan: ir.Quantifier, changed: set[tuple[str, Any]], before: list[tuple[str, dict[str, Any]]], state: State
     ) -> tuple[bool, str]:
-        """`all x in E: …` over the rows of E a change can affect: changed ones, ones a changed or
-        deleted row (old or new) reaches, and ones that reach a changed row, within two references."""
+        """`all x in E: …` over the rows of E a change can affect: those whose two-reference reach
+        meets the reach of a changed or deleted row (old or new version). That covers x changed,
+        x reaching a changed row, and x tied to one through a shared row."""
         entity = plan.entity
         key_name = self.env.entity(entity).key
         touched_rows = set(changed) | {(e, row[self.env.entity(e).key]) for e, row in before}
@@ -325,7 +332,7 @@ class Oracle:
         for e, k in changed:
             near |= self._reach(e, self.eval_rows[e][k])
         rows = self.eval_rows[entity]
-        affected = [k for k in rows if (entity, k) in near or self._reach(entity, rows[k]) & touched_rows]
+        affected = [k for k in rows if self._reach(entity, rows[k]) & near]
         for key in sorted(affected, key=str):
             row = rows[key]
             try:
