@@ -112,6 +112,33 @@ def test_shipped_seed_records_its_provenance_and_generator(loaded_specs, name: s
             assert (ROOT / generator).is_file(), f"{name}: generator {generator} is not committed"
 
 
+GENERATORS = sorted(p.stem for p in (SPECS / "_sources").glob("*_seed.py"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_seed_generator_reproduces_the_committed_seed(generator: str, tmp_path: Path, monkeypatch) -> None:
+    """Each generator, run again into a temporary folder, writes byte for byte the committed seed files."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(SPECS / "_sources"))
+    try:
+        module = importlib.import_module(generator)
+    except ImportError as error:  # the data packages are the optional extra `corpus`
+        pytest.skip(f"{generator} needs `pip install -e .[corpus]`: {error}")
+    monkeypatch.setattr(module, "SPECS", tmp_path)
+    for folder in SPECS.iterdir():
+        if folder.is_dir() and not folder.name.startswith("_"):
+            (tmp_path / folder.name).mkdir()
+    module.main()
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    assert written, f"{generator} wrote nothing"
+    for path in written:
+        committed = SPECS / path.relative_to(tmp_path)
+        assert committed.is_file(), f"{generator} wrote {path.name}, which is not committed"
+        assert path.read_bytes() == committed.read_bytes(), f"{committed} is not what {generator} writes now"
+
+
 @pytest.mark.slow
 def test_specs_readme_is_up_to_date(loaded_specs) -> None:
     entries = [entry_of(loaded) for loaded in loaded_specs.values()]
