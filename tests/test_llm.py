@@ -26,6 +26,7 @@ pytest.importorskip("openai")
 
 from envdsl.cli import main  # noqa: E402
 from envdsl.llm.client import ChatClient, LLMError, load_settings  # noqa: E402
+from envdsl.llm.extract import ExtractError, extract  # noqa: E402
 
 GOOD_SPEC = """\
 env library {
@@ -378,7 +379,7 @@ def test_settings_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv("ENVDSL_LLM_MODEL", raising=False)
     monkeypatch.delenv("ENVDSL_LLM_BASE_URL", raising=False)
     code, out = cli("propose", "x", "--out", "run", "--base-url", "http://127.0.0.1:9/v1")
-    assert code == 1 and out.startswith("error: no model for the model: pass --model")
+    assert code == 1 and out.startswith("error: no model set for the model: pass --model")
     (tmp_path / "envdsl.toml").write_text("[llm]\nmodel = \n", encoding="utf-8")
     code, out = cli("scenarios", "--domain", "travel", "--base-url", "http://127.0.0.1:9/v1")
     assert code == 1 and "envdsl.toml: not valid TOML" in out
@@ -468,3 +469,91 @@ def test_llm_realizer_checks_and_falls_back(server, tmp_path: Path) -> None:
     assert realizer.realize(request) == template and len(script.requests) == 5  # a failed endpoint is not asked again
     assert "names the tool borrow_book" in realizer.fallbacks[0]["reason"] and len(logged) == 4
     assert "user wants to: Borrow a copy" in script.requests[0]["messages"][0]["content"]
+
+
+def _wait_ready(port: int, process: Any, seconds: float = 120.0) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"transformers serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("transformers serve was not ready in time")
+
+
+@pytest.mark.slow
+def test_real_model_server_client_path(tmp_path: Path) -> None:
+    """A real OpenAI-compatible server: `transformers serve` with a tiny random model (envdsl.train.tiny).
+
+    It cannot write a spec, so this covers what it can: the client path end to end, a real model's
+    unusable answer recognised as `no-spec`, and the server's own HTTP 500 (a model that does not
+    exist) as one clear line after retries. (A real run folder with a real answer costs ~15 s more
+    here: the system prompt is ~11k tokens for a CPU model; the scripted tests cover the folder.)
+    """
+    pytest.importorskip("transformers")
+    pytest.importorskip("torch")
+    import os
+    import subprocess
+
+    from envdsl.train.tiny import build_tiny_model
+
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    command = [
+        sys.executable,
+        "-m",
+        "transformers.cli.transformers",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen([*command, "--device", "cpu"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        model = build_tiny_model(tmp_path / "model")  # overlaps the server's start-up
+        _wait_ready(port, process)
+        url = f"http://127.0.0.1:{port}/v1"
+        config = tmp_path / "envdsl.toml"
+        config.write_text(
+            f'[llm]\nbase_url = "{url}"\nmodel = "{model}"\nmax_tokens = 16\nretries = 1\nbackoff = 0.1\ntimeout = 120\n',
+            encoding="utf-8",
+        )
+        got = ChatClient(load_settings(config)).chat([{"role": "user", "content": "Write a spec."}])
+        assert got.finish_reason in ("length", "stop") and got.attempts == 1 and isinstance(got.text, str)
+
+        with pytest.raises(ExtractError) as caught:  # a random model's text holds no spec
+            extract(got.text, got.finish_reason)
+        assert caught.value.kind == "no-spec"
+
+        code, out = cli("scenarios", "--domain", "x", "--config", str(config), "--model", str(tmp_path / "missing"))
+        assert code == 1 and f"error: {url}: HTTP 500 server error" in out and "gave up after 2 tries" in out
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_sample_realizer_hook_reads_env_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from envdsl.sample.realize import RealizerError, get_realizer
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ENVDSL_LLM_BASE_URL", raising=False)
+    monkeypatch.delenv("ENVDSL_LLM_MODEL", raising=False)
+    with pytest.raises(RealizerError, match="--realizer llm: needs an endpoint and a model: set ENVDSL_LLM_BASE_URL"):
+        get_realizer("llm")
+    monkeypatch.setenv("ENVDSL_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("ENVDSL_LLM_MODEL", "m")
+    realizer = get_realizer("llm")
+    assert realizer.name == "llm" and realizer.settings.model == "m"  # type: ignore[attr-defined]

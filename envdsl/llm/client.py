@@ -49,7 +49,7 @@ class LLMSettings:
         if missing:
             flags = " and ".join(f"--{m.replace('_', '-')}" for m in missing)
             raise LLMError(
-                f"no {' or '.join(missing)} for the model: pass {flags}, set ENVDSL_LLM_{missing[0].upper()}, "
+                f"no {' and '.join(missing)} set for the model: pass {flags}, set {' and '.join('ENVDSL_LLM_' + m.upper() for m in missing)}, "
                 f"or write it under [llm] in {CONFIG_NAME} (docs/authoring.md)"
             )
         return self

@@ -31,7 +31,13 @@ class LLMRealizer:
 
     def __init__(self, settings: LLMSettings | None = None, client: Any = None, log: Any = None) -> None:
         try:
-            self.settings = (settings or load_settings()).require()
+            loaded = settings or load_settings()
+            if not loaded.base_url or not loaded.model:
+                raise LLMError(
+                    "needs an endpoint and a model: set ENVDSL_LLM_BASE_URL and ENVDSL_LLM_MODEL, "
+                    "or write base_url and model under [llm] in envdsl.toml (docs/authoring.md)"
+                )
+            self.settings = loaded
             self.client = client or ChatClient(self.settings)
         except LLMError as error:
             raise RealizerError(f"--realizer llm: {error}") from None
