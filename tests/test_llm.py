@@ -86,7 +86,8 @@ def answer(spec: str, seed: str | None = SEED, prose: str = "Here is the environ
 
 
 class Script:
-    """Scripted answers, in order; the last one repeats. Items: a string, or a dict with status/sleep/finish."""
+    """Scripted answers, in order; the last one repeats. Items: a string, a dict with status/sleep/finish, or a
+    function of the request body returning either."""
 
     def __init__(self, items: list[Any]) -> None:
         self.items = list(items)
@@ -121,6 +122,8 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 self._send(404, {"error": {"message": f"no route {self.path}"}})
                 return
             item = script.next(body)
+            if callable(item):
+                item = item(body)
             if isinstance(item, str):
                 item = {"content": item}
             if item.get("sleep"):
@@ -557,3 +560,43 @@ def test_sample_realizer_hook_reads_env_settings(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("ENVDSL_LLM_MODEL", "m")
     realizer = get_realizer("llm")
     assert realizer.name == "llm" and realizer.settings.model == "m"  # type: ignore[attr-defined]
+
+
+def test_sample_with_llm_realizer_end_to_end(server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    spec_dir = tmp_path / "spec"
+    spec_dir.mkdir()
+    (spec_dir / "library.envdsl").write_text(GOOD_SPEC, encoding="utf-8")
+    (spec_dir / "library.seed.yaml").write_text(SEED, encoding="utf-8")
+    compiled = tmp_path / "compiled"
+    assert cli("compile", str(spec_dir / "library.envdsl"), "--out", str(compiled))[0] == 0
+    folder = compiled / "education" / "library"
+    assert cli("verify", str(folder), "--examples", "15")[0] == 0
+
+    def user_turn(body: dict[str, Any]) -> str:
+        # A scripted user: restates the facts listed in the realize prompt.
+        facts = re.findall(r"^- [^:\n]+: (.+)$", body["messages"][0]["content"], re.M)
+        return "Hello! I'd like to borrow a book: " + ", ".join(facts) + "."
+
+    url, script = server([user_turn])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENVDSL_LLM_BASE_URL", url)
+    monkeypatch.setenv("ENVDSL_LLM_MODEL", "scripted")
+    code, out = cli("sample", str(folder), "--n", "1", "--out", str(tmp_path / "t.jsonl"), "--realizer", "llm")
+    assert code == 0, out
+    task = json.loads((tmp_path / "t.jsonl").read_text().splitlines()[0])
+    assert task["meta"]["realizer"] == "llm" and task["turns"][0]["user"].startswith(
+        "Hello! I'd like to borrow a book: "
+    )
+    assert len(script.requests) >= 1 and "warning" not in out
+
+    url, _ = server(["Call borrow_book now."])
+    monkeypatch.setenv("ENVDSL_LLM_BASE_URL", url)
+    code, out = cli("sample", str(folder), "--n", "1", "--out", str(tmp_path / "t2.jsonl"), "--realizer", "llm")
+    assert (
+        code == 0
+        and "warning: --realizer llm fell back to the template text (names-tool: names the tool borrow_book)" in out
+    )
+    task = json.loads((tmp_path / "t2.jsonl").read_text().splitlines()[0])
+    assert "borrow_book" not in task["turns"][0]["user"]
