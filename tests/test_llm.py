@@ -572,7 +572,7 @@ def test_sample_with_llm_realizer_end_to_end(server, tmp_path: Path, monkeypatch
     compiled = tmp_path / "compiled"
     assert cli("compile", str(spec_dir / "library.envdsl"), "--out", str(compiled))[0] == 0
     folder = compiled / "education" / "library"
-    assert cli("verify", str(folder), "--examples", "15")[0] == 0
+    assert cli("verify", str(folder), "--examples", "5")[0] == 0
 
     def user_turn(body: dict[str, Any]) -> str:
         # A scripted user: restates the facts listed in the realize prompt.
