@@ -278,3 +278,15 @@ def test_session_keeps_the_store_and_the_oracle_in_step() -> None:
     failed = session.step("pay", {"account": "A3", "amount": 1.0})
     assert failed.result.error == "InsufficientFunds" and not failed.findings
     assert session.stats["pay"].stopped_at  # which require stopped it is known
+
+
+def test_every_shipped_environment_has_a_passing_up_to_date_record() -> None:
+    """`envdsl verify compiled/` (at the default 200 examples) was run and its records committed;
+    CI re-verifies every environment at fewer examples (.ci/run)."""
+    folders = sorted(p.parent for p in (ROOT / "compiled").glob("*/*/manifest.json"))
+    assert folders
+    problems = [verification_status(folder).reason for folder in folders if not verification_status(folder).verified]
+    assert not problems, "\n".join(problems)
+    for folder in folders:
+        record = json.loads((folder / "verification.json").read_text())
+        assert record["settings"]["examples"] >= 200, folder
