@@ -274,7 +274,7 @@ class _YamlReader:
         if kind == "null" and node.value == "":
             # `price:` with nothing after it: YAML marks the next token; point at the key.
             return RawValue("null", "", key_span)
-        return RawValue(kind, node.value, self.span(node))
+        return RawValue(kind, _text(node), self.span(node))
 
     def pairs(self, node: Node) -> list[tuple[Node, Node]]:
         """The mapping's pairs, with merge keys (`<<`) expanded: explicit keys win."""
@@ -306,6 +306,14 @@ def _scalar_kind(node: Node) -> str:
     return "str"
 
 
+def _text(node: Node) -> str:
+    """A scalar's text. ruamel's round-trip composer marks the line folds of a
+    `>` block scalar with BEL characters (its constructor strips them); libyaml
+    does not. A literal BEL cannot appear in a block scalar, so removing them
+    is exact."""
+    return node.value.replace("\a", "") if node.style == ">" else node.value
+
+
 def _is_name(node: Node) -> bool:
     return node.id == "scalar" and _scalar_kind(node) == "str" and node.value != ""
 
@@ -322,7 +330,7 @@ def _plain(node: Node) -> Any:
     if node.id == "sequence":
         return [_plain(item) for item in node.value]
     kind = _scalar_kind(node)
-    text = node.value
+    text = _text(node)
     if kind == "null":
         return None
     if kind == "bool":
