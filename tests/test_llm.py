@@ -115,6 +115,34 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def _stream(self, body: dict[str, Any], item: dict[str, Any]) -> None:
+            """Server-sent events, as the OpenAI API streams; `cut` drops the connection halfway."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            content = item.get("content", "")
+            pieces = [content[i : i + 40] for i in range(0, len(content), 40)] or [""]
+            if item.get("cut"):
+                pieces = pieces[: max(1, len(pieces) // 2)]
+            for i, piece in enumerate(pieces):
+                last = i == len(pieces) - 1 and not item.get("cut")
+                choice = {
+                    "index": 0,
+                    "delta": {"content": piece},
+                    "finish_reason": item.get("finish", "stop") if last else None,
+                }
+                chunk = {
+                    "id": "c",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": body.get("model", "m"),
+                    "choices": [choice],
+                }
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self.wfile.flush()
+            if not item.get("cut"):
+                self.wfile.write(b"data: [DONE]\n\n")
+
         def do_POST(self) -> None:  # noqa: N802 - the http.server API
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -128,6 +156,9 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
                 item = {"content": item}
             if item.get("sleep"):
                 time.sleep(item["sleep"])
+            if body.get("stream") and not item.get("status"):
+                self._stream(body, item)
+                return
             if item.get("status"):
                 self._send(
                     item["status"],
@@ -363,6 +394,7 @@ def test_resume_never_asks_twice(server, config: Path, tmp_path: Path) -> None:
     code, out = revise(url, config, run)
     assert code == 1 and "HTTP 500" in out
     saved = json.loads((run / "round-02" / "prompt.json").read_text())["messages"]
+    assert json.loads((run / "run.json").read_text())["stopped"] == "endpoint-error"
     assert not (run / "round-02" / "answer.md").exists()
     # ... resuming sends exactly the saved prompt, and round 1 is neither asked nor re-verified.
     url, script = server([answer(GOOD_SPEC)])
@@ -494,7 +526,7 @@ def _wait_ready(port: int, process: Any, seconds: float = 120.0) -> None:
 def test_real_model_server_client_path(tmp_path: Path) -> None:
     """A real OpenAI-compatible server: `transformers serve` with a tiny random model (envdsl.train.tiny).
 
-    It cannot write a spec, so this covers what it can: the client path end to end, a real model's
+    It cannot write a spec, so this covers what it can: the client path end to end (plain and streamed), a real model's
     unusable answer recognised as `no-spec`, and the server's own HTTP 500 (a model that does not
     exist) as one clear line after retries. (A real run folder with a real answer costs ~15 s more
     here: the system prompt is ~11k tokens for a CPU model; the scripted tests cover the folder.)
@@ -532,6 +564,8 @@ def test_real_model_server_client_path(tmp_path: Path) -> None:
         got = ChatClient(load_settings(config)).chat([{"role": "user", "content": "Write a spec."}])
         assert got.finish_reason in ("length", "stop") and got.attempts == 1 and isinstance(got.text, str)
 
+        streamed = ChatClient(load_settings(config, stream=True)).chat([{"role": "user", "content": "Write a spec."}])
+        assert streamed.finish_reason in ("length", "stop") and isinstance(streamed.text, str)
         with pytest.raises(ExtractError) as caught:  # a random model's text holds no spec
             extract(got.text, got.finish_reason)
         assert caught.value.kind == "no-spec"
@@ -600,3 +634,19 @@ def test_sample_with_llm_realizer_end_to_end(server, tmp_path: Path, monkeypatch
     )
     task = json.loads((tmp_path / "t2.jsonl").read_text().splitlines()[0])
     assert "borrow_book" not in task["turns"][0]["user"]
+
+
+def test_streamed_answers_and_a_stream_that_breaks_off(server, tmp_path: Path) -> None:
+    url, script = server([answer(GOOD_SPEC), {"content": answer(GOOD_SPEC), "cut": True}])
+    client = ChatClient(load_settings(None, base_url=url, model="m", stream=True, retries=2, backoff=0.01))
+    got = client.chat([{"role": "user", "content": "hi"}])
+    assert got.text == answer(GOOD_SPEC) and got.finish_reason == "stop" and script.requests[0]["stream"] is True
+    with pytest.raises(LLMError, match=r"the answer stream broke off .*gave up after 3 tries"):
+        client.chat([{"role": "user", "content": "hi"}])
+    assert len(script.requests) == 4
+    # The loop gets the streamed text like any other answer.
+    config = tmp_path / "envdsl.toml"
+    config.write_text('[llm]\nmodel = "m"\nstream = true\n', encoding="utf-8")
+    url, _ = server([answer(GOOD_SPEC)])
+    code, out = propose(url, config, tmp_path / "run")
+    assert code == 0, out

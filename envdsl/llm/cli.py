@@ -22,6 +22,7 @@ def model_options(function: Any) -> Any:
         click.option("--api-key-env", help="The environment variable holding the API key [default: OPENAI_API_KEY]."),
         click.option("--timeout", type=click.FloatRange(min=0.001), help="Seconds per request [default: 120]."),
         click.option("--retries", type=click.IntRange(0, 20), help="Retries on refused/timeout/429/5xx [default: 4]."),
+        click.option("--stream/--no-stream", default=None, help="Read answers as a stream [default: no]."),
         click.option(
             "--config",
             type=click.Path(path_type=Path, dir_okay=False),
@@ -38,7 +39,7 @@ def _client(kwargs: dict[str, Any]) -> Any:
 
     config = kwargs.pop("config", None)
     settings = load_settings(
-        config, **{k: kwargs.pop(k, None) for k in ("base_url", "model", "api_key_env", "timeout", "retries")}
+        config, **{k: kwargs.pop(k, None) for k in ("base_url", "model", "api_key_env", "timeout", "retries", "stream")}
     )
     return ChatClient(settings)
 

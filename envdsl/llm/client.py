@@ -7,7 +7,8 @@ key is never stored in a file: it is read from the environment variable the
 settings name (`api_key_env`, default `OPENAI_API_KEY`); a loopback endpoint
 may run without one. Connection refused, timeouts, HTTP 429 and 5xx are
 retried with exponential backoff (a server's short `Retry-After` is
-honoured); after the last try, or on any other HTTP error, `LLMError` says in
+honoured), and so is a streamed answer that breaks off (`stream = true`);
+after the last try, or on any other HTTP error, `LLMError` says in
 one line which endpoint failed, how, and what to check. Answers are returned
 as text and never executed.
 """
@@ -23,7 +24,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 CONFIG_NAME = "envdsl.toml"
-KEYS = ("base_url", "model", "api_key_env", "timeout", "retries", "backoff", "temperature", "max_tokens")
+KEYS = ("base_url", "model", "api_key_env", "timeout", "retries", "backoff", "temperature", "max_tokens", "stream")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -41,6 +42,7 @@ class LLMSettings:
     backoff: float = 1.0  # seconds before the first retry; doubles each time
     temperature: float = 0.2
     max_tokens: int | None = None
+    stream: bool = False  # read the answer as server-sent events (a long answer never idles past the timeout)
     source: dict[str, str] = field(default_factory=dict, compare=False)  # setting -> where it came from
 
     def require(self) -> LLMSettings:
@@ -118,6 +120,7 @@ def _validate(settings: LLMSettings, path: Path) -> None:
         ("max_tokens", settings.max_tokens is None or isinstance(settings.max_tokens, int), "an integer"),
         ("base_url", settings.base_url is None or isinstance(settings.base_url, str), "a URL string"),
         ("model", settings.model is None or isinstance(settings.model, str), "a string"),
+        ("stream", isinstance(settings.stream, bool), "true or false"),
         ("api_key_env", isinstance(settings.api_key_env, str) and settings.api_key_env, "a variable name"),
     ]
     for key, ok, expected in checks:
@@ -170,7 +173,14 @@ class ChatClient:
                 kwargs: dict[str, Any] = {"model": s.model, "messages": messages, "temperature": s.temperature}
                 if s.max_tokens:
                     kwargs["max_tokens"] = s.max_tokens
+                if s.stream:
+                    text, finish = _collect(self._client.chat.completions.create(**kwargs, stream=True, **extra))
+                    if finish is None:
+                        raise _StreamCut("the stream ended without a finish reason")
+                    return Answer(text, finish, attempt + 1, time.perf_counter() - started)
                 response = self._client.chat.completions.create(**kwargs, **extra)
+            except _StreamCut as error:
+                last = f"the answer stream broke off ({error}); check the server's log, or set stream = false"
             except openai.APITimeoutError:
                 last = f"no answer within {s.timeout:g} s (timeout); check that the server is not overloaded, or raise --timeout"
             except openai.APIConnectionError as error:
@@ -192,12 +202,35 @@ class ChatClient:
                 raise LLMError(
                     f"{s.base_url}: unreadable answer ({_detail(error)}); is this an OpenAI-compatible endpoint?"
                 ) from None
+            except Exception as error:
+                if not s.stream or type(error).__module__.split(".")[0] not in ("httpx2", "httpx", "httpcore"):
+                    raise
+                # A transport error while reading a stream (the server dropped the connection mid-answer).
+                last = f"the answer stream broke off ({type(error).__name__}); check the server's log, or set stream = false"
             else:
                 return _answer(response, attempt + 1, time.perf_counter() - started, s.base_url or "")
             if attempt < s.retries:
                 self._sleep(wait)
         tries = s.retries + 1
         raise LLMError(f"{s.base_url}: {last} (gave up after {tries} tr{'y' if tries == 1 else 'ies'})")
+
+
+class _StreamCut(Exception):
+    pass
+
+
+def _collect(stream: Any) -> tuple[str, str | None]:
+    """The text and finish reason of a streamed answer (None: no chunk carried a finish reason)."""
+    parts: list[str] = []
+    finish = None
+    for chunk in stream:
+        for choice in getattr(chunk, "choices", None) or []:
+            delta = getattr(choice, "delta", None)
+            content = getattr(delta, "content", None) if delta is not None else None
+            if isinstance(content, str):
+                parts.append(content)
+            finish = getattr(choice, "finish_reason", None) or finish
+    return "".join(parts), finish
 
 
 def _answer(response: Any, attempts: int, seconds: float, base_url: str) -> Answer:

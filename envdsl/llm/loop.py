@@ -257,7 +257,11 @@ def drive(run: Path, client: Any, max_rounds: int, examples: int = 30, steps: in
     seen_specs: dict[str, int] = {}
     reason = "rounds"
     for k in range(1, max_rounds + 1):
-        asked = ask(run, k, client)
+        try:
+            asked = ask(run, k, client)
+        except Exception:
+            _record(run, evaluations, "endpoint-error")  # what finished is on record; the round resumes later
+            raise
         evaluation = evaluate(run, k, examples, steps)
         evaluations.append(evaluation)
         codes = ", ".join(evaluation.codes) or "-"
