@@ -650,3 +650,21 @@ def test_streamed_answers_and_a_stream_that_breaks_off(server, tmp_path: Path) -
     url, _ = server([answer(GOOD_SPEC)])
     code, out = propose(url, config, tmp_path / "run")
     assert code == 0, out
+
+
+def test_verifier_findings_and_their_calls_go_back(server, config: Path, tmp_path: Path) -> None:
+    # Checks, but a loan can drive copies below zero: the verifier finds it with a shrunk call sequence.
+    unsafe = GOOD_SPEC.replace(
+        '    require book.copies > 0 else NotAvailable "no copy of {book.title} is left"\n', ""
+    ).replace(" raises NotAvailable", "")
+    unsafe = unsafe.replace('  error NotAvailable "The book is already on loan."\n', "")
+    url, script = server([answer(unsafe), answer(GOOD_SPEC)])
+    run = tmp_path / "run"
+    code, out = propose(url, config, run)
+    first = evaluation(run, 1)
+    assert code == 1 and first["status"] == "verify-failed", first
+    assert "calls from the seeded state" in first["feedback"] and "borrow_book(" in first["feedback"]
+    assert "--> library.envdsl:" in first["feedback"] and str(tmp_path) not in first["feedback"]
+    code, out = revise(url, config, run)
+    assert code == 0, out
+    assert "borrow_book(" in script.requests[1]["messages"][3]["content"]

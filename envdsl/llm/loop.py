@@ -200,6 +200,14 @@ def _evaluate(run: Path, k: int, folder: Path, examples: int, steps: int) -> Eva
 
 
 def _judge(k: int, spec_path: Path, spec_hash: str, examples: int, steps: int) -> Evaluation:
+    evaluation = _judge_paths(k, spec_path, spec_hash, examples, steps)
+    # The model knows the files by name only: strip the run folder's path from every location.
+    for prefix in {str(spec_path.parent) + "/", str(spec_path.parent.resolve()) + "/"}:
+        evaluation.feedback = evaluation.feedback.replace(prefix, "")
+    return evaluation
+
+
+def _judge_paths(k: int, spec_path: Path, spec_hash: str, examples: int, steps: int) -> Evaluation:
     from envdsl.diagnostics.diagnostic import has_errors
     from envdsl.diagnostics.render import render
     from envdsl.runtime.compiled import LoadError, from_spec
