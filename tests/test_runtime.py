@@ -261,3 +261,24 @@ def test_any_arguments_give_a_result(airline: Environment, tool: str, arguments:
     if not result.ok:
         assert airline.state_hash() == before
     assert airline.state_hash() == airline.state_hash(full=True)
+
+
+def test_optional_entity_parameter_narrowed_inside_a_query(tmp_path) -> None:
+    """`clinic == none or d.clinic == clinic`: the second `clinic` is narrowed by the checker, but
+    query parameters are computed before the statement runs, so it must be bound None-safely."""
+    from envdsl.runtime import Environment
+
+    spec = tmp_path / "optq.envdsl"
+    spec.write_text(
+        'env optq {\n  title "t"\n  domain testing\n  seed "optq.seed.yaml"\n'
+        "  entity Clinic { key id: str }\n  entity Doctor { key id: str  clinic: Clinic }\n"
+        '  tool find_doctors(clinic: Clinic? = none) -> list<Doctor> "Doctors, of one clinic or all." {\n'
+        "    return find d in Doctor where clinic == none or d.clinic == clinic\n  }\n}\n"
+    )
+    (tmp_path / "optq.seed.yaml").write_text(
+        'Clinic:\n  - {id: "c1"}\n  - {id: "c2"}\nDoctor:\n  - {id: "d1", clinic: "c1"}\n  - {id: "d2", clinic: "c2"}\n'
+    )
+    env = Environment.load(spec)
+    assert [d["id"] for d in env.call("find_doctors", {}).value] == ["d1", "d2"]
+    assert [d["id"] for d in env.call("find_doctors", {"clinic": None}).value] == ["d1", "d2"]
+    assert [d["id"] for d in env.call("find_doctors", {"clinic": "c2"}).value] == ["d2"]

@@ -373,12 +373,24 @@ class ToolCompiler:
 
     # queries ---------------------------------------------------------------
 
+    def _declared_optional(self, param: str) -> bool:
+        """An entity parameter declared `E?` (whatever narrowing the checker applied here)."""
+        for p in self.tool.params:
+            if p.name == param:
+                return isinstance(p.type, t.OptionalT) and isinstance(t.strip_optional(p.type), t.EntityT)
+        return False
+
     def sql(self, build) -> tuple[str, str]:
         """Run `build(compiler)` and return (SQL text, Python tuple of its parameters)."""
         params: list[str] = []
 
         def bind(e: ir.Expr) -> str:
-            value = self.value(e)
+            # Parameters are computed before the statement runs, so narrowing cannot protect them:
+            # in `clinic == none or d.clinic == clinic` the second `clinic` is bound even when none.
+            if isinstance(e, ir.Var) and e.kind == "param" and self._declared_optional(e.name) and id(e) not in self.subst:
+                value = f"_rt.key({self.py(e)}, {self.m.key_index(t.strip_optional(e.type).name)})"  # type: ignore[union-attr]
+            else:
+                value = self.value(e)
             if isinstance(e.type, t.ListT):  # read in SQL with json_each
                 value = f"_rt.json_list({value})"
             params.append(value)
