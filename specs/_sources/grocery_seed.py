@@ -242,17 +242,32 @@ def main() -> None:
                 "delivery_charge": Money.of(0) if total.value >= 75 else slot["charge"],
             }
         )
-    # Open baskets for a few customers, one of them the 17-year-old's.
+    # Open baskets for a few customers: three ready to check out (a slot booked, at least 25.00), and the
+    # 17-year-old's, small and without a slot.
     for i, cust in enumerate(customers[5:9]):
         oid = f"HO{1001 + len(orders)}"
-        chosen = [stock_of[f"{cust['store'][3:]}-{code}"] for code in ("10012", "10031", "10022")]
+        ready = cust["id"] != customers[7]["id"]
+        codes = ("10012", "10031", "10022", "10032", "10043", "10063") if ready else ("10012", "10031")
+        chosen = [stock_of[f"{cust['store'][3:]}-{code}"] for code in codes]
+        chosen = [p for p in chosen if p["stock"] >= 2]
+        slot = None
+        if ready:
+            free = [
+                s
+                for s in slots
+                if s["store"] == cust["store"]
+                and s["starts"] >= "2026-12-22"
+                and booked.get(s["id"], 0) < capacity[s["id"]]
+            ]
+            slot = free[pick(f"basketslot{i}", len(free))]
+            booked[slot["id"]] = booked.get(slot["id"], 0) + 1
         orders.append(
             {
                 "id": oid,
                 "customer": cust["id"],
                 "store": cust["store"],
                 "status": "basket",
-                "slot": None,
+                "slot": slot["id"] if slot else None,
                 "placed_at": None,
                 "subtotal": None,
                 "delivery_charge": None,
@@ -264,7 +279,7 @@ def main() -> None:
                     "id": f"HI{1001 + len(items)}",
                     "order": oid,
                     "product": p["id"],
-                    "quantity": 1 + i % 2,
+                    "quantity": 2,
                     "unit_price": p["price"],
                     "substitute_ok": None,
                 }
