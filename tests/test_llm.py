@@ -345,7 +345,8 @@ def test_no_spec_then_stops_not_improving(server, config: Path, tmp_path: Path) 
     code, out = propose(url, config, run)
     assert code == 1 and evaluation(run, 1)["status"] == "no-spec"
     assert "no spec" in (run / "round-01" / "diagnostics.txt").read_text()
-    code, out = revise(url, config, run, rounds=5)
+    # No --base-url: a run continues with the endpoint recorded in run.json.
+    code, out = cli("revise", str(run), "--rounds", "5", "--config", str(config))
     assert code == 1 and "stopped (not-improving) after round 2" in out
     assert len(script.requests) == 2
 
@@ -393,6 +394,9 @@ def test_resume_never_asks_twice(server, config: Path, tmp_path: Path) -> None:
     url, failing = server([{"status": 500}])
     code, out = revise(url, config, run)
     assert code == 1 and "HTTP 500" in out
+    assert cli("revise", str(tmp_path / "nothing"), "--base-url", url, "--config", str(config))[1].startswith(
+        "error: " + str(tmp_path / "nothing") + " is not a run folder"
+    )
     saved = json.loads((run / "round-02" / "prompt.json").read_text())["messages"]
     assert json.loads((run / "run.json").read_text())["stopped"] == "endpoint-error"
     assert not (run / "round-02" / "answer.md").exists()

@@ -34,13 +34,19 @@ def model_options(function: Any) -> Any:
     return function
 
 
-def _client(kwargs: dict[str, Any]) -> Any:
+def _client(kwargs: dict[str, Any], recorded: dict[str, Any] | None = None) -> Any:
+    """A client from flags, environment and config; `recorded` (a run's settings) fills an unset endpoint/model."""
+    from dataclasses import replace
+
     from envdsl.llm.client import ChatClient, load_settings
 
     config = kwargs.pop("config", None)
     settings = load_settings(
         config, **{k: kwargs.pop(k, None) for k in ("base_url", "model", "api_key_env", "timeout", "retries", "stream")}
     )
+    for key in ("base_url", "model"):
+        if getattr(settings, key) is None and recorded and isinstance(recorded.get(key), str):
+            settings = replace(settings, **{key: recorded[key]})
     return ChatClient(settings)
 
 
@@ -135,8 +141,10 @@ def _run_loop(
     from envdsl.llm.loop import RunError, drive, load_run, start_run
 
     try:
-        client = _client(kwargs)
-        if new and not (resume and (run / "run.json").exists()):
+        continuing = not new or (resume and (run / "run.json").exists())
+        recorded = load_run(run).get("settings") if continuing else None  # a run continues with its endpoint
+        client = _client(kwargs, recorded)
+        if not continuing:
             text = scenario or ""
             if text.startswith("@"):
                 try:
@@ -144,8 +152,6 @@ def _run_loop(
                 except OSError as error:
                     _fail(f"cannot read the scenario file {text[1:]}: {error.strerror or error}", 2)
             start_run(run, text, resources, client.settings)
-        else:
-            load_run(run)
         outcome = drive(run, client, rounds, examples=examples, log=lambda t: click.echo(t, err=True))
     except (LLMError, RunError) as error:
         _fail(str(error))
