@@ -65,7 +65,7 @@ def emit_verification(env: ir.Env, header: str) -> str:
         "",
         f"{test_class} = {cls}.TestCase",
         f"{test_class}.settings = settings(",
-        "    max_examples=100, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)",
+        "    max_examples=50, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)",
         ")",
         "",
         "",

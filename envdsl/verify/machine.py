@@ -363,7 +363,7 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part) or "Env"
 
 
-def check_liveness(machine: type[EnvMachine], examples: int = 100) -> None:
+def check_liveness(machine: type[EnvMachine], examples: int = 50) -> None:
     """For pytest: run `envdsl verify` on the machine's environment and fail with its findings."""
     from envdsl.verify.report import render_findings
     from envdsl.verify.run import Settings, verify

@@ -85,7 +85,7 @@ class RetailMachine(EnvMachine):
 
 TestRetail = RetailMachine.TestCase
 TestRetail.settings = settings(
-    max_examples=100, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=50, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
 )
 
 

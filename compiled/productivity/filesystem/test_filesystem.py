@@ -110,7 +110,7 @@ class FilesystemMachine(EnvMachine):
 
 TestFilesystem = FilesystemMachine.TestCase
 TestFilesystem.settings = settings(
-    max_examples=100, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=50, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
 )
 
 

@@ -50,7 +50,7 @@ class AirlineMachine(EnvMachine):
 
 TestAirline = AirlineMachine.TestCase
 TestAirline.settings = settings(
-    max_examples=100, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
+    max_examples=50, stateful_step_count=25, deadline=None, suppress_health_check=list(HealthCheck)
 )
 
 
