@@ -102,6 +102,29 @@ def main() -> None:
     modes = [m for m in args.modes.split(",") if m]
     only = set(args.only.split(",")) if args.only else None
     results: dict[str, dict[str, dict[str, float]]] = {}
+
+    def write() -> dict[str, dict[str, float]]:
+        """Written after every target, so a stopped run keeps what it measured."""
+        summary = {
+            m: {
+                k: round(sum(r[m][k] for r in results.values()), 3)
+                for k in ("process_wall", "cold_wall", "cold_cpu", "warm_wall", "warm_cpu")
+            }
+            for m in modes
+        }
+        out = {
+            "benchmark": "load",
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+            "repeats": args.repeats,
+            "unit": "seconds (median of repeats); *_cpu = process CPU time",
+            "total_over_targets": summary,
+            "targets": results,
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        return summary
+
     # Warm the lark cache (and .pyc files) once, so `current` measures the steady state every later command sees.
     subprocess.run(
         [sys.executable, "-c", "import envdsl.runtime.compiled; from envdsl.syntax.parser import grammar; grammar()"],
@@ -128,24 +151,8 @@ def main() -> None:
             for m in modes
         )
         print(f"{name:45s} {shown}", flush=True)
-    summary = {
-        m: {
-            k: round(sum(r[m][k] for r in results.values()), 3)
-            for k in ("process_wall", "cold_wall", "cold_cpu", "warm_wall", "warm_cpu")
-        }
-        for m in modes
-    }
-    out = {
-        "benchmark": "load",
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
-        "repeats": args.repeats,
-        "unit": "seconds (median of repeats); *_cpu = process CPU time",
-        "total_over_targets": summary,
-        "targets": results,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        write()
+    summary = write()
     print(json.dumps(summary, indent=2))
 
 
