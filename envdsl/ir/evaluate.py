@@ -88,6 +88,7 @@ class State:
         self._tables: dict[str, dict[Key, Row]] = {
             name: dict(sorted(table.items(), key=lambda item: item[0])) for name, table in tables.items()
         }
+        self._indexes: dict[tuple[str, str], dict[Any, list[Row]]] = {}
 
     @classmethod
     def from_rows(cls, env: ir.Env, rows: Mapping[str, list[Row] | tuple[Row, ...]]) -> State:
@@ -99,6 +100,16 @@ class State:
 
     def get(self, entity: str, key: Key) -> Row | None:
         return self._tables.get(entity, {}).get(key)
+
+    def index(self, entity: str, field_name: str) -> dict[Any, list[Row]]:
+        """Rows by the value of one field, each list in key order (built once per field)."""
+        found = self._indexes.get((entity, field_name))
+        if found is None:
+            found = {}
+            for row in self._tables.get(entity, {}).values():
+                found.setdefault(row[field_name], []).append(row)
+            self._indexes[(entity, field_name)] = found
+        return found
 
 
 EMPTY_STATE = State({})
@@ -433,11 +444,56 @@ _FUNCTIONS = {
 
 
 def _matching(var: str, entity: str, where: ir.Expr | None, ctx: _Ctx) -> Iterator[tuple[Row, _Ctx]]:
-    """Rows of `entity` in key order for which `where` holds, each with `var` bound to it."""
-    for row in ctx.state.rows(entity):
+    """Rows of `entity` in key order for which `where` holds, each with `var` bound to it.
+
+    A conjunct `var.ref == e` (a reference field, `e` not mentioning `var`) narrows the scan to
+    the rows whose `ref` is `e`'s key, through an index the state keeps; `where` is still
+    evaluated whole on them, so the meaning is unchanged, only the rows not looked at."""
+    rows = ctx.state.rows(entity)
+    probe = _reference_probe(var, where)
+    if probe is not None and hasattr(ctx.state, "index"):
+        field_name, other = probe
+        value = _value(other, ctx)
+        rows = ctx.state.index(entity, field_name).get(value, ())  # type: ignore[attr-defined]
+    for row in rows:
         inner = ctx.bind(var, row)
         if where is None or _value(where, inner):
             yield row, inner
+
+
+@functools.lru_cache(maxsize=4096)
+def _reference_probe(var: str, where: ir.Expr | None) -> tuple[str, ir.Expr] | None:
+    """(field, other side) of the first conjunct `var.field == other` on a reference field."""
+    stack = [where]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, ir.Binary) and node.op == "and":
+            stack[:0] = [node.left, node.right]
+        elif isinstance(node, ir.Binary) and node.op == "==":
+            for a, b in ((node.left, node.right), (node.right, node.left)):
+                if (
+                    isinstance(a, ir.Attr)
+                    and isinstance(a.obj, ir.Var)
+                    and a.obj.name == var
+                    and isinstance(t.strip_optional(a.type), t.EntityT)
+                    and var not in _names(b)
+                ):
+                    return a.field, b
+    return None
+
+
+def _names(expr: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.Var):
+            found.add(node.name)
+        elif isinstance(node, tuple):
+            stack.extend(node)
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(getattr(node, f) for f in node.__dataclass_fields__ if f not in ("type", "span"))
+    return found
 
 
 @_eval.register

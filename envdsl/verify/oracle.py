@@ -85,7 +85,8 @@ def local_plan(expr: ir.Expr) -> ir.Quantifier | None:
             return
         if isinstance(node, ir.Attr):
             chain = _chain(node)
-            if chain is not None and chain[0] == var and chain[1] > 2:
+            # Rows a path visits: `x.a.b` with `b` a plain field reads x and x.a only.
+            if chain is not None and chain[0] == var and chain[1] - (0 if _is_row(node) else 1) > 2:
                 ok = False
                 return
         if isinstance(node, (ir.Find, ir.Count, ir.Sum, ir.Quantifier)) and node is not expr:
@@ -267,6 +268,7 @@ class Oracle:
         invariant is local (see `local_plan`), over everything otherwise. `before` None: all of it."""
         findings: list[Finding] = []
         state = self.state()
+        self._reach_memo: dict[str, dict[Any, set[tuple[str, Any]]]] = {}  # per check: rows are fixed
         for entity_name, key in sorted(changed, key=lambda item: (item[0], str(item[1]))):
             entity = self.env.entity(entity_name)
             row = self.eval_rows[entity_name][key]
@@ -332,7 +334,10 @@ class Oracle:
         for e, k in changed:
             near |= self._reach(e, self.eval_rows[e][k])
         rows = self.eval_rows[entity]
-        affected = [k for k in rows if self._reach(entity, rows[k]) & near]
+        reaches = self._reach_memo.get(entity)
+        if reaches is None:
+            reaches = self._reach_memo[entity] = {k: self._reach(entity, row) for k, row in rows.items()}
+        affected = [k for k in rows if reaches[k] & near]
         for key in sorted(affected, key=str):
             row = rows[key]
             try:
