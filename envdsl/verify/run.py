@@ -136,7 +136,7 @@ def verify(source: Path, settings: Settings, progress: Any = None) -> EnvResult:
     for tool in env.tools:
         if session.stats[tool.name].ok == 0:
             focus = Collector(focus=tool.name)
-            _explore(base, source, focus, settings, max(20, settings.examples // 2), focused(base, tool.name, 6))
+            _explore(base, source, focus, settings, max(60, settings.examples), focused(base, tool.name, 8))
             collector.add(list(focus.findings.values()))
             collector.examples += focus.examples
     result.examples = collector.examples
