@@ -90,6 +90,7 @@ _SQL_UPDATE_ISSUE_STATUS_RESOLVED_AT_UPDATED = (
     'UPDATE "Issue" SET "status" = ?, "resolved_at" = ?, "updated" = ? WHERE "id" = ?'
 )
 _SQL_MOVE_ISSUE_EXISTS_LINK_2 = 'SELECT EXISTS (SELECT 1 FROM "Link" AS "l" WHERE (("l"."blocker" = ?) AND ((SELECT "status" FROM "Issue" WHERE "id" = "l"."blocked") = ?)))'
+_SQL_UPDATE_ISSUE_SPRINT = 'UPDATE "Issue" SET "sprint" = ? WHERE "id" = ?'
 _SQL_UPDATE_ISSUE_UPDATED = 'UPDATE "Issue" SET "updated" = ? WHERE "id" = ?'
 _SQL_INSERT_COMMENT = (
     'INSERT INTO "Comment" ("id", "issue", "author", "body", "at") VALUES (?, ?, ?, ?, ?)'
@@ -819,6 +820,27 @@ class IssueTracker(_rt.ToolSet):
                 _updated6,
                 _resolved_at5,
             )
+            sprint = _db.execute(_SQL_GET_SPRINT, (issue[_Issue_sprint],)).fetchone()
+            if (_rt.key(sprint, _Sprint_id) is not None) and (sprint[_Sprint_state] == "closed"):
+                _sprint7 = None
+                _db.execute(_SQL_UPDATE_ISSUE_SPRINT, (_sprint7, issue[_Issue_id]))
+                self._dirty.add(("Issue", issue[_Issue_id]))
+                issue = (
+                    issue[_Issue_id],
+                    issue[_Issue_project],
+                    issue[_Issue_type],
+                    issue[_Issue_title],
+                    issue[_Issue_description],
+                    issue[_Issue_priority],
+                    issue[_Issue_status],
+                    issue[_Issue_reporter],
+                    issue[_Issue_assignee],
+                    _sprint7,
+                    issue[_Issue_points],
+                    issue[_Issue_created],
+                    issue[_Issue_updated],
+                    issue[_Issue_resolved_at],
+                )
         return _out_Issue(issue)
 
     def add_comment(self, *, user: str, issue: str, body: str) -> _rt.JSON:
