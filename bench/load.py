@@ -102,6 +102,7 @@ def main() -> None:
     modes = [m for m in args.modes.split(",") if m]
     only = set(args.only.split(",")) if args.only else None
     results: dict[str, dict[str, dict[str, float]]] = {}
+    skipped: dict[str, str] = {}
 
     def write() -> dict[str, dict[str, float]]:
         """Written after every target, so a stopped run keeps what it measured."""
@@ -120,6 +121,7 @@ def main() -> None:
             "unit": "seconds (median of repeats); *_cpu = process CPU time",
             "total_over_targets": summary,
             "targets": results,
+            "skipped": skipped,
         }
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
@@ -134,9 +136,14 @@ def main() -> None:
     for target in targets(only):
         name = str(target.relative_to(ROOT))
         samples: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
-        for _ in range(args.repeats):
-            for mode in modes:  # interleaved: drift on the machine hits both modes alike
-                samples[mode].append(sample(mode, target))
+        try:
+            for _ in range(args.repeats):
+                for mode in modes:  # interleaved: drift on the machine hits both modes alike
+                    samples[mode].append(sample(mode, target))
+        except RuntimeError as error:  # e.g. a stale compiled folder: recorded, not fatal
+            print(f"{name:45s} skipped: {error}", flush=True)
+            skipped[name] = str(error)
+            continue
         entry: dict[str, dict[str, float]] = {}
         for mode in modes:
             entry[mode] = {k: round(statistics.median(s[k] for s in samples[mode]), 4) for k in samples[mode][0]}
