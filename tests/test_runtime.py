@@ -282,3 +282,15 @@ def test_optional_entity_parameter_narrowed_inside_a_query(tmp_path) -> None:
     assert [d["id"] for d in env.call("find_doctors", {}).value] == ["d1", "d2"]
     assert [d["id"] for d in env.call("find_doctors", {"clinic": None}).value] == ["d1", "d2"]
     assert [d["id"] for d in env.call("find_doctors", {"clinic": "c2"}).value] == ["d2"]
+
+
+def test_strings_with_nul_or_lone_surrogates_are_invalid_arguments() -> None:
+    """SQLite's length() stops at NUL (Python's len does not), and a lone surrogate cannot be
+    stored: such strings would give an expression two meanings, so the validator refuses them.
+    (Found by `envdsl verify` on specs/finance/banking: `len(x) == 4` held in Python, failed in SQL.)"""
+    from envdsl.runtime import Environment
+
+    env = Environment.load(ROOT / "compiled" / "finance" / "banking")
+    for bad, why in (("ab\x00c", "without NUL characters"), ("\ud800abc", "no lone surrogates")):
+        result = env.call("report_card_lost", {"customer": "x", "card": "y", "new_last_four": bad})
+        assert result.error == "InvalidArguments" and why in (result.message or "")

@@ -71,6 +71,14 @@ def converter(descriptor: tuple) -> Convert:
 
         def conv(v: Any) -> Any:
             if isinstance(v, str):
+                # SQL's length() stops at a NUL and a lone surrogate cannot be stored, so neither
+                # has one meaning in Python and in SQL: refuse them at the door.
+                if "\x00" in v:
+                    raise Invalid(f"must be {want} without NUL characters, got {_show(v)}")
+                try:
+                    v.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise Invalid(f"must be {want} of valid Unicode (no lone surrogates), got {_show(v)}") from None
                 return v
             raise fail(v)
 
