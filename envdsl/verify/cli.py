@@ -271,7 +271,8 @@ def replay_command(environment: Path, calls_file: Path, finding: int) -> None:
             raise SystemExit(EXIT_USAGE)
         outcome = session.step(call["tool"], arguments, invalid=bool(call.get("invalid")))
         shown = json.dumps(arguments, ensure_ascii=False, sort_keys=True)
-        click.echo(f"{i}. {call['tool']}({shown})\n   -> {outcome.result}")
+        line = f"{i}. {call['tool']}({shown})\n   -> {outcome.result}"
+        click.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"))  # arguments may hold lone surrogates
         found += outcome.findings
     if not found:
         click.echo("no check failed", err=True)

@@ -40,9 +40,9 @@ def write_report(results: list[EnvResult], settings: dict[str, Any], folder: Pat
     folder.mkdir(parents=True, exist_ok=True)
     data = summary_json(results, settings)
     json_path = folder / "report.json"
-    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=True) + "\n", encoding="utf-8")
     html_path = folder / "report.html"
-    html_path.write_text(render_html(results, data), encoding="utf-8")
+    html_path.write_text(render_html(results, data), encoding="utf-8", errors="backslashreplace")
     return json_path, html_path
 
 

@@ -104,7 +104,8 @@ def write_record(
         "findings": findings,
         "stats": stats or {},
     }
-    text = json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    # ASCII escapes: a finding's arguments may hold text that is not valid Unicode (a lone surrogate).
+    text = json.dumps(record, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as tmp:
         tmp.write(text)
     os.replace(tmp.name, folder / RECORD)
