@@ -205,7 +205,7 @@ def test_verify_cli_records_reports_and_gates(tmp_path: Path) -> None:
 def test_verify_cli_fails_with_located_findings_and_replay_reproduces(tmp_path: Path) -> None:
     folder = build_case("invariant-broken-on-some-input", tmp_path)
     compiled = _compile(folder, tmp_path / "compiled")
-    done = envdsl("verify", str(compiled), "--examples", "30", cwd=tmp_path)
+    done = envdsl("verify", str(compiled), "--examples", "80", cwd=tmp_path)
     assert done.returncode == 1
     assert "FAILED  testing/wallet" in done.stderr
     assert "V0101" in done.stderr and "wallet.envdsl:" in done.stderr  # a diagnostic located in the spec
