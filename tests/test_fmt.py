@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from envdsl.syntax import ast
@@ -308,6 +308,7 @@ def test_mutated_fixtures_never_make_fmt_raise(seed: int, mutations: list[tuple[
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(range(len(_SEEDS))), places=st.lists(st.integers(0, 10**6), min_size=1, max_size=6))
+@example(seed=0, places=[0, 0, 656, 9769])  # `count // c\n(` is still the `count(` keyword, not a call
 def test_comments_anywhere_are_kept(seed: int, places: list[int]) -> None:
     # A comment between any two tokens: the file still parses, and fmt must find each comment a place.
     tokens = _TOKEN.findall(_SEEDS[seed])

@@ -136,6 +136,45 @@ def test_same_seed_same_result_other_seed_other_run() -> None:
     assert a.to_json()["tools"] != c.to_json()["tools"]
 
 
+_SEEDED_RUN = """
+import hashlib, importlib, json, pkgutil, sys
+from pathlib import Path
+if sys.argv[2] == "after-imports":  # what a long-lived process (pytest, the language server) has loaded
+    import envdsl
+    from envdsl.runtime import compiled
+    for module in pkgutil.walk_packages(envdsl.__path__, "envdsl."):
+        if not any(part in module.name for part in ("__main__", ".train", ".lsp", ".scale")):
+            importlib.import_module(module.name)
+    for manifest in sorted(Path(sys.argv[3]).rglob("manifest.json")):
+        compiled.load(manifest.parent)
+from envdsl.verify.run import Settings, verify
+result = verify(Path(sys.argv[1]), Settings(examples=3, steps=4, seed=7))
+print(hashlib.sha256(json.dumps(result.to_json()["tools"], sort_keys=True).encode()).hexdigest())
+"""
+
+
+def test_what_the_process_has_imported_does_not_change_a_seeded_run() -> None:
+    # Hypothesis mines literals from every local module in sys.modules; a verify run must not see them,
+    # or the same seed writes another record inside pytest, a language server or a Ray worker (this
+    # failed CI once: a Ray run and a local run disagreed). Subprocesses, so that "fresh" is fresh.
+    from hypothesis.internal.conjecture import providers
+
+    assert callable(providers._get_local_constants)  # the internal name run._without_local_constants swaps
+    spec = str(ROOT / "specs" / "travel" / "airline.envdsl")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _SEEDED_RUN, spec, mode, str(ROOT / "compiled")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        for mode in ("fresh", "after-imports")
+    ]
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+    assert runs[0].stdout == runs[1].stdout
+
+
 def test_local_invariant_checks_agree_with_whole_evaluation(tmp_path: Path) -> None:
     """The oracle re-checks a local invariant only on rows a change can affect (see `local_plan`);
     a second oracle that evaluates every invariant whole must agree after every call, up to the

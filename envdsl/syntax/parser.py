@@ -81,9 +81,16 @@ class _KeywordLexer(lark.lexer.Lexer):
 
 
 def _followed_by_paren(text: str, end: int | None) -> bool:
+    """Whether the next token after `end` is `(`, skipping white space and `//` comments."""
     i = end or 0
-    while i < len(text) and text[i] in " \t\r\n":
-        i += 1
+    while i < len(text):
+        if text[i] in " \t\r\n":
+            i += 1
+        elif text.startswith("//", i):
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+        else:
+            break
     return text.startswith("(", i)
 
 

@@ -18,8 +18,10 @@ caller (`cli.py`) writes records and reports.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from typing import Any
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from hypothesis.errors import HypothesisException
+from hypothesis.internal.conjecture import providers
 from hypothesis.stateful import run_state_machine_as_test
 
 from envdsl.runtime.compiled import LoadError
@@ -169,6 +172,8 @@ def _explore(
         },
     )
     run_settings = hypothesis_settings(
+        # The default profile, not whichever one is loaded (CI loads "ci"): the seed decides the run.
+        hypothesis_settings.get_profile("default"),
         max_examples=examples,
         stateful_step_count=settings.steps,
         deadline=None,
@@ -178,11 +183,37 @@ def _explore(
         print_blob=False,
     )
     try:
-        run_state_machine_as_test(machine, settings=run_settings)
+        with _without_local_constants():
+            run_state_machine_as_test(machine, settings=run_settings)
     except FocusReached:
         pass
     except HypothesisException as error:  # an unsatisfiable strategy, for instance: report, don't crash
         collector.add([Finding("undeclared-error", f"the verifier could not explore `{base.__name__}`: {error}")])
+
+
+_NO_CONSTANTS = providers.Constants()
+
+
+@contextlib.contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis without the constants it mines from the modules this process has imported.
+
+    Hypothesis sometimes draws a literal found in the source of any "local"
+    module in `sys.modules` (providers._get_local_constants). What a process
+    has imported then changes what a seed explores: `envdsl verify` inside a
+    test run, after a language server or in a Ray worker would each write a
+    different record for the same seed. The spec's own values reach the
+    strategies explicitly (strategies.py), so nothing the verifier relies on
+    is lost. hypothesis is pinned, so the internal name is checked by a test.
+    """
+    saved = providers._get_local_constants
+    providers._get_local_constants = lambda: _NO_CONSTANTS
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = saved
+        providers.CONSTANTS_CACHE.cache.clear()
 
 
 def _copy_stats(stats: ToolStats) -> ToolStats:
