@@ -22,6 +22,7 @@ from envdsl.reward import (
     RewardError,
     Scorer,
     Weights,
+    answers_from_messages,
     calls_from_messages,
     score,
     score_messages,
@@ -96,8 +97,11 @@ def test_each_kind_of_mistake_scores_strictly_between(tasks, scorer):
     # a redundant repeat, an unparseable call, a call the runtime rejects: penalties
     repeated = _strictly_between(task, truth + [lookup], scorer)
     unparseable = _strictly_between(task, truth + [ModelCall("list_reservations", None, 0, "not JSON")], scorer)
-    rejected = _strictly_between(task, truth + [ModelCall("no_such_tool", {}, 0)], scorer)
-    assert unparseable == rejected  # each charged once, at the same rate
+    rejected = _strictly_between(task, truth + [ModelCall(lookup.tool, dict(lookup.arguments, bogus=1), 0)], scorer)
+    hallucinated = score(task, truth + [ModelCall("no_such_tool", {}, 0)], scorer=scorer)
+    assert hallucinated.turns[0].unknown == 1 and hallucinated.turns[0].unparseable == 1
+    assert hallucinated.turns[0].invalid == 0
+    assert unparseable == rejected == hallucinated.reward == pytest.approx(0.95)  # each charged once, at one rate
     assert repeated < 1.0
     # the goal on the wrong row: the state misses (or partly matches), the trace partly matches
     goal = truth[len(task.calls_of_turn(0)) - 1]
@@ -107,6 +111,52 @@ def test_each_kind_of_mistake_scores_strictly_between(tasks, scorer):
     mistaken = [c if c is not goal else ModelCall(goal.tool, wrong, 0) for c in truth]
     result = score(task, mistaken, scorer=scorer)
     assert result.state < 1.0 and 0.0 < result.reward < 1.0
+
+
+def test_a_rejected_call_never_matches_the_ground_truth_and_is_charged_once(tasks, scorer):
+    task = _with_lookup(tasks)
+    truth = _calls(task)
+    goal = truth[len(task.calls_of_turn(0)) - 1]
+    # The same call with one argument too many: the runtime rejects it, yet every ground-truth argument is equal.
+    refused = ModelCall(goal.tool, dict(goal.arguments, bogus=1), 0)
+    assert not scorer.environment(task).call(refused.tool, refused.arguments).ok
+    retried = [*truth[:-1], refused, goal] if goal is truth[-1] else [refused, *truth]
+    result = score(task, retried, scorer=scorer).turns[0]
+    assert (result.invalid, result.extra, result.trace, result.state) == (1, 0, 1.0, 1.0)
+    assert result.penalty == pytest.approx(0.05) and result.reward == pytest.approx(0.95)
+    # Alone, the refused call reaches nothing and matches nothing: no trace credit for the goal.
+    alone = score(task, [c if c is not goal else refused for c in truth], scorer=scorer).turns[0]
+    assert alone.trace < 1.0 and alone.state < 1.0 and alone.invalid == 1 and alone.extra == 0
+
+
+def test_a_call_to_a_tool_that_does_not_exist_is_charged_live_too(tasks, scorer):
+    task = _with_lookup(tasks)
+    episode = Episode(task, scorer)
+    episode.reset()
+    reply = json.loads(episode.call("cancel_everything", {"reservation": "R1"}))
+    assert reply == {
+        "error": "UnknownTool",
+        "message": "there is no tool named `cancel_everything`; call only the tools you were given",
+    }
+    assert json.loads(episode.call("x" * 200, "{}"))["message"].count("x") == 77  # a long name is cut
+    for call in task.calls_of_turn(0):
+        episode.call(call.tool, call.arguments)
+    turn = episode.score().turns[0]
+    assert turn.exact and turn.unknown == 2 and turn.unparseable == 2 and turn.penalty == pytest.approx(0.1)
+    # trl answers a call to an unknown tool itself ("Tool x not found."): `observe` records it, once.
+    live = Episode(task, scorer)
+    live.reset()
+    for call in task.calls_of_turn(0):
+        live.call(call.tool, call.arguments)
+    completion = [
+        {"role": "assistant", "tool_calls": [{"function": {"name": "teleport", "arguments": {}}}]},
+        {"role": "tool", "name": "teleport", "content": "{'error': 'Tool teleport not found.'}"},
+        {"role": "assistant", "content": "All done."},
+    ]
+    live.observe(completion)
+    live.observe(completion)
+    observed = live.score().turns[0]
+    assert observed.unknown == 1 and live.reward() == pytest.approx(0.95) and live.answers == {0: "All done."}
 
 
 def test_a_wrong_turn_does_not_zero_the_others(tasks, scorer):
@@ -176,6 +226,10 @@ def test_transcripts_are_parsed_turn_by_turn():
     assert calls[2].arguments is None and "not JSON" in calls[2].parse_error
     assert calls[3].arguments is None and "not an object" in calls[3].parse_error
     assert calls[4].parse_error == "a tool call without a function name"
+    # The final assistant text of each turn is its answer; text followed by more calls is not.
+    messages += [{"role": "assistant", "content": [{"type": "text", "text": "It is "}, {"type": "text", "text": "9."}]}]
+    assert answers_from_messages(messages) == {1: "It is  9."}
+    assert answers_from_messages(messages[:4] + [{"role": "assistant", "content": "one"}]) == {0: "one"}
 
 
 def test_an_episode_replays_live_and_scores_like_the_transcript(tasks, scorer):

@@ -26,6 +26,7 @@ from envdsl.reward.score import (
     Scorer,
     TurnScore,
     Weights,
+    answers_from_messages,
     calls_from_messages,
     tau_schedule,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Scorer",
     "TurnScore",
     "Weights",
+    "answers_from_messages",
     "calls_from_messages",
     "default_scorer",
     "score",
@@ -64,13 +66,15 @@ def score(
     tau: float | None = None,
     weights: Weights | None = None,
     scorer: Scorer | None = None,
+    answers: dict[int, str] | None = None,
 ) -> Score:
-    """Score `calls` (ModelCall objects, or dicts {"tool", "arguments", "turn"?}) on `task`."""
+    """Score `calls` (ModelCall objects, or dicts {"tool", "arguments", "turn"?}) on `task`;
+    `answers` maps a turn to the assistant's final message (scored on question turns)."""
     parsed = [
         c if isinstance(c, ModelCall) else ModelCall.parse(c.get("tool", ""), c.get("arguments"), int(c.get("turn", 0)))
         for c in calls
     ]
-    return (scorer or default_scorer()).score(task, parsed, weights=weights, tau=tau)
+    return (scorer or default_scorer()).score(task, parsed, weights=weights, tau=tau, answers=answers)
 
 
 def score_messages(
@@ -81,5 +85,7 @@ def score_messages(
     weights: Weights | None = None,
     scorer: Scorer | None = None,
 ) -> Score:
-    """Score the assistant tool calls of an OpenAI chat transcript (the task's own `messages` score 1)."""
-    return (scorer or default_scorer()).score(task, calls_from_messages(messages), weights=weights, tau=tau)
+    """Score the assistant tool calls and final messages of an OpenAI chat transcript (the task's own `messages` score 1)."""
+    return (scorer or default_scorer()).score(
+        task, calls_from_messages(messages), weights=weights, tau=tau, answers=answers_from_messages(messages)
+    )

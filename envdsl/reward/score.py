@@ -13,11 +13,20 @@ truth), so a wrong turn costs that turn only. A turn scores
   capped at 0.99 so only the exact state earns 1. Doing nothing changes
   nothing and scores 0.
 - trace_k: ground-truth calls matched greedily to the model's calls of the
-  turn (same tool: 0.5, plus 0.5 x the share of ground-truth arguments given
-  equal), divided by the larger of the two call counts.
-- penalty_k: `per_call` (0.05) for each unparseable call, each call the
-  runtime rejected, and each successful call that matches no ground-truth
-  call (extra or repeated), capped at `cap` (0.5).
+  turn that ran and succeeded (same tool: 0.5, plus 0.5 x the share of
+  ground-truth arguments given equal), divided by the larger of the two
+  counts. A call that failed never matches and never counts here: the
+  penalty charges it, once.
+- penalty_k: `per_call` (0.05) for each unparseable call, each call to a tool
+  that does not exist (counted as unparseable: it is never executed), each
+  call the runtime rejected, and each successful call that matches no
+  ground-truth call (extra or repeated), capped at `cap` (0.5).
+
+A *question* turn (`Turn.kind == "question"`: the goal is a read-only call
+and its answer) replaces state_k by state_k x answer_k, where state_k is 1
+only when the state is unchanged and answer_k is the share of the turn's
+`answer_facts` found in the assistant's final message of that turn
+(`answer.py`). No answer scores 0 there, even though nothing changed.
 
 The task's reward is the mean over its turns. Environments are loaded once
 per scorer and reset by snapshot restore; hashes and diffs are incremental
@@ -32,7 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from envdsl.reward.answer import answer_share
 from envdsl.sample.task import Call, Task, tool_content
+
+UNKNOWN_TOOL = "UnknownTool"
 
 
 class RewardError(Exception):
@@ -86,6 +98,33 @@ class ModelCall:
         return cls(str(tool), None, turn, f"arguments are a {type(arguments).__name__}, not a JSON object")
 
 
+def answers_from_messages(messages: list[dict[str, Any]]) -> dict[int, str]:
+    """Per user turn, the assistant's final message text (the last assistant
+    message of the turn, when it has text); turns without one are absent."""
+    answers: dict[int, str] = {}
+    turn = -1
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "user":
+            turn += 1
+        elif role == "assistant":
+            content = _text(message.get("content"))
+            if message.get("tool_calls"):
+                answers.pop(max(turn, 0), None)  # more calls follow: earlier text was not the final message
+            elif content.strip():
+                answers[max(turn, 0)] = content
+    return answers
+
+
+def _text(content: Any) -> str:
+    """A message's text: a string, or the text parts of a list of content parts."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(p["text"] for p in content if isinstance(p, dict) and isinstance(p.get("text"), str))
+    return ""
+
+
 def calls_from_messages(messages: list[dict[str, Any]]) -> list[ModelCall]:
     """The assistant `tool_calls` of an OpenAI chat transcript, each tagged with
     the user turn it follows (0 for calls after the first user message)."""
@@ -115,8 +154,10 @@ class TurnScore:
     exact: bool  # the state hash matched
     calls: int
     invalid: int
-    unparseable: int
+    unparseable: int  # including `unknown`
     extra: int
+    unknown: int = 0  # calls to a tool the environment does not have
+    answer: float | None = None  # question turns: share of the answer facts stated
 
     def to_json(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -133,7 +174,8 @@ class Score:
 
     @property
     def exact(self) -> bool:
-        return all(t.exact for t in self.turns)
+        """Every turn reached its expected state, and every question turn was answered in full."""
+        return all(t.exact and (t.answer is None or t.answer == 1.0) for t in self.turns)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -198,16 +240,21 @@ def _arg_credit(truth: dict[str, Any], given: dict[str, Any]) -> float:
     return same / len(truth)
 
 
-def match_trace(truth: list[Call], made: list[ModelCall]) -> tuple[float, set[int]]:
+def match_trace(truth: list[Call], made: list[ModelCall], succeeded: set[int] | None = None) -> tuple[float, set[int]]:
     """Trace similarity in [0, 1] and the indices of `made` matched to a ground-truth call.
 
+    Only the calls in `succeeded` (indices of `made` that ran and succeeded;
+    all parseable calls when None) may match, and only they count in the
+    denominator: a failed call is the penalty's business, charged once.
     Greedy and order-free: a DAG may be executed in any topological order."""
+    if succeeded is None:
+        succeeded = {i for i, c in enumerate(made) if c.arguments is not None}
     used: set[int] = set()
     total = 0.0
     for call in truth:
         best, best_credit = None, -1.0
         for index, candidate in enumerate(made):
-            if index in used or candidate.arguments is None or candidate.tool != call.tool:
+            if index in used or index not in succeeded or candidate.tool != call.tool:
                 continue
             credit = _arg_credit(call.arguments, candidate.arguments)
             if credit > best_credit:
@@ -215,7 +262,7 @@ def match_trace(truth: list[Call], made: list[ModelCall]) -> tuple[float, set[in
         if best is not None:
             used.add(best)
             total += 0.5 + 0.5 * best_credit
-    denominator = max(len(truth), len(made))
+    denominator = max(len(truth), len(succeeded))
     return (total / denominator if denominator else 1.0), used
 
 
@@ -303,8 +350,15 @@ class Scorer:
         return self._prepare(task, env).starts[turn]
 
     def score(
-        self, task: Task, calls: list[ModelCall], *, weights: Weights | None = None, tau: float | None = None
+        self,
+        task: Task,
+        calls: list[ModelCall],
+        *,
+        weights: Weights | None = None,
+        tau: float | None = None,
+        answers: dict[int, str] | None = None,
     ) -> Score:
+        """Score the calls; `answers` (turn -> the assistant's final message) feeds question turns."""
         weights = weights or Weights()
         if tau is not None:
             weights = Weights(tau, weights.per_call, weights.cap, weights.floor)
@@ -318,17 +372,24 @@ class Scorer:
             elif not (turns and turns[-1].exact):
                 # After an exact turn the live state already is this turn's start: no restore needed.
                 env.restore(prepared.starts[index])
-            invalid = unparseable = 0
-            rejected: set[int] = set()
+            invalid = unparseable = unknown = 0
+            succeeded: set[int] = set()
             for position, call in enumerate(made):
                 if call.arguments is None:
                     unparseable += 1
-                    continue
-                if not env.call(call.tool, call.arguments).ok:
+                elif env.env.tool(call.tool) is None:
+                    unknown += 1  # a hallucinated tool: never executed, charged like an unparseable call
+                elif env.call(call.tool, call.arguments).ok:
+                    succeeded.add(position)
+                else:
                     invalid += 1
-                    rejected.add(position)
             exact = env.state_hash() == turn.expected_state_hash
-            if exact:
+            answer = None
+            if turn.kind == "question":
+                # Nothing may change; the answer is what counts.
+                answer = answer_share(turn.answer_facts, (answers or {}).get(index, ""))
+                state = 1.0 if exact else 0.0
+            elif exact:
                 state = 1.0
             else:
                 if index == 0:
@@ -336,15 +397,17 @@ class Scorer:
                 else:
                     actual = self._turn_diff(task, env, prepared.starts[index])
                 state = min(cell_overlap(prepared.expected_cells[index], diff_cells(actual, prepared.keys)), 0.99)
-            trace, matched = match_trace(task.calls_of_turn(index), made)
-            extra = sum(
-                1 for p, c in enumerate(made) if c.arguments is not None and p not in rejected and p not in matched
-            )
+            trace, matched = match_trace(task.calls_of_turn(index), made, succeeded)
+            extra = len(succeeded - matched)
+            unparseable += unknown
             penalty = min(weights.per_call * (invalid + unparseable + extra), weights.cap)
-            reward = weights.tau * trace + (1 - weights.tau) * state - penalty
+            outcome = state if answer is None else state * answer
+            reward = weights.tau * trace + (1 - weights.tau) * outcome - penalty
             if weights.floor is not None:
                 reward = max(reward, weights.floor)
-            turns.append(TurnScore(reward, state, trace, penalty, exact, len(made), invalid, unparseable, extra))
+            turns.append(
+                TurnScore(reward, state, trace, penalty, exact, len(made), invalid, unparseable, extra, unknown, answer)
+            )
         count = len(turns) or 1
         return Score(
             reward=sum(t.reward for t in turns) / count,
@@ -373,11 +436,17 @@ class Episode:
         episode = Episode(task, scorer)
         prompt = episode.reset()                  # the first user message
         text = episode.call("book_reservation", {...})   # the tool message content
+        episode.answer("Your flight is delayed.")  # the assistant's final message of the turn
         nxt = episode.next_turn()                 # the next user message, or None at the end
         reward = episode.reward(tau=0.5)
 
     Calls run live on the scorer's environment; `next_turn` moves the live
     state to the expected state after the finished turn, as the scorer does.
+    A call to a tool the environment does not have is recorded (the reward
+    charges it like an unparseable call) and answered with an `UnknownTool`
+    error that names only the tool the model asked for. `observe(messages)`
+    takes what a trainer saw but the episode did not: trl answers a call to
+    an unknown tool itself, without calling the environment.
     """
 
     def __init__(self, task: Task, scorer: Scorer | None = None, weights: Weights | None = None) -> None:
@@ -385,6 +454,7 @@ class Episode:
         self.scorer = scorer or Scorer()
         self.weights = weights or Weights()
         self.calls: list[ModelCall] = []
+        self.answers: dict[int, str] = {}
         self.turn = 0
         self._env = None
 
@@ -394,6 +464,7 @@ class Episode:
             self._env = base.clone()
         self._env.reset()
         self.calls = []
+        self.answers = {}
         self.turn = 0
         return self.task.turns[0].user
 
@@ -402,9 +473,30 @@ class Episode:
             self.reset()
         parsed = ModelCall.parse(tool, arguments, self.turn)
         self.calls.append(parsed)
+        if self._env.env.tool(parsed.tool) is None:
+            return tool_content({"ok": False, "error": UNKNOWN_TOOL, "message": unknown_tool_message(parsed.tool)})
         if parsed.arguments is None:
             return tool_content({"ok": False, "error": "InvalidArguments", "message": parsed.parse_error})
         return tool_content(self._env.call(parsed.tool, parsed.arguments).to_json())
+
+    def answer(self, text: str) -> None:
+        """The assistant's final message of the current turn (scored on question turns)."""
+        self.answers[self.turn] = text
+
+    def observe(self, messages: list[dict[str, Any]]) -> None:
+        """Take the current turn's completion as the trainer saw it: its final
+        assistant text becomes the turn's answer, and calls to tools that do
+        not exist, which a trainer may have answered without calling `call`,
+        are recorded (each such call once, however often `observe` runs)."""
+        if self._env is None:
+            self.reset()
+        unknown = [c for c in calls_from_messages([{"role": "user"}, *messages]) if self._env.env.tool(c.tool) is None]
+        recorded = sum(1 for c in self.calls if c.turn == self.turn and self._env.env.tool(c.tool) is None)
+        for call in unknown[recorded:]:
+            self.calls.append(ModelCall(call.tool, call.arguments, self.turn, call.parse_error))
+        final = answers_from_messages([{"role": "user"}, *messages]).get(0)
+        if final is not None:
+            self.answer(final)
 
     def next_turn(self) -> str | None:
         if self._env is None:
@@ -415,5 +507,14 @@ class Episode:
         self._env.restore(self.scorer.start_state(self.task, self.turn))
         return self.task.turns[self.turn].user
 
+    def score(self, tau: float | None = None) -> Score:
+        return self.scorer.score(self.task, self.calls, weights=self.weights, tau=tau, answers=self.answers)
+
     def reward(self, tau: float | None = None) -> float:
-        return self.scorer.score(self.task, self.calls, weights=self.weights, tau=tau).reward
+        return self.score(tau).reward
+
+
+def unknown_tool_message(tool: str) -> str:
+    """What the model reads after calling a tool that does not exist: the name it used, nothing else."""
+    shown = tool if len(tool) <= 80 else tool[:77] + "..."
+    return f"there is no tool named `{shown}`; call only the tools you were given"

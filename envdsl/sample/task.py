@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMAT = "envdsl-task/1"
+FORMAT = "envdsl-task/2"
+READABLE = ("envdsl-task/1", FORMAT)  # /1 had no question turns: a /1 file reads as is
 
 
 class TaskFormatError(ValueError):
@@ -122,7 +123,10 @@ class Turn:
 
     `expected_state_hash` is the hash after this turn's calls (the state is
     cumulative); `expected_diff` is the change made by this turn alone (from
-    the state after the previous turn), in `Environment.state_diff` form."""
+    the state after the previous turn), in `Environment.state_diff` form.
+    `kind` is "change" (the goal changes the state) or "question" (the goal
+    is a read-only call: the state must not change and the assistant's final
+    message must state `answer_facts`)."""
 
     user: str
     goal: str
@@ -131,9 +135,11 @@ class Turn:
     expected_state_hash: str
     expected_diff: dict[str, Any]
     answer_facts: tuple[Any, ...]
+    kind: str = "change"
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
             "user": self.user,
             "goal": self.goal,
             "facts": [f.to_json() for f in self.facts],
@@ -153,7 +159,17 @@ class Turn:
             data["expected_state_hash"],
             data["expected_diff"],
             tuple(data["answer_facts"]),
+            _kind(data.get("kind", "change")),
         )
+
+
+TURN_KINDS = ("change", "question")
+
+
+def _kind(value: Any) -> str:
+    if value not in TURN_KINDS:
+        raise ValueError(f"turn kind {value!r} (expected one of {', '.join(TURN_KINDS)})")
+    return value
 
 
 @dataclass(frozen=True)
@@ -194,7 +210,7 @@ class Task:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Task:
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in READABLE:
             found = data.get("format") if isinstance(data, dict) else type(data).__name__
             raise TaskFormatError(f"not an {FORMAT} task (format is {found!r})")
         try:

@@ -196,10 +196,16 @@ class EnvdslEnvironment:
         tau = self._context.tau()
         if self._score is None or self._score[0] != tau:
             started = time.perf_counter()
-            weights = self._context.weights
-            self._score = (tau, self._context.scorer.score(self._task, self._episode.calls, weights=weights, tau=tau))
+            self._score = (tau, self._episode.score(tau))  # the run's weights, this turn's calls and answer
             self._context.env_seconds += time.perf_counter() - started
         return self._score[1].turns[self._turn]
+
+    def _observe(self, completion: Any) -> None:
+        """The rollout's completion as trl saw it: its final text is the turn's answer, and calls to
+        tools that do not exist (trl answers those itself, without calling us) are charged."""
+        if self._episode is not None and isinstance(completion, list):
+            self._episode.observe(completion)
+            self._score = None
 
     def _call(self, tool: str, arguments: dict[str, Any]) -> str:
         if self._episode is None:

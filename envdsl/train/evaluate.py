@@ -201,6 +201,7 @@ def play(task: Task, model: ChatModel, tools: list[dict[str, Any]], scorer, weig
             messages.append(reply)
             calls = reply.get("tool_calls") or []
             if not calls:
+                episode.observe([reply])  # the turn's final message: the answer of a question turn
                 break
             for call in calls:
                 function = call.get("function") or {}
@@ -211,7 +212,7 @@ def play(task: Task, model: ChatModel, tools: list[dict[str, Any]], scorer, weig
         else:
             error = f"turn {episode.turn} hit the limit of {max_calls} tool-calling rounds"
         request = episode.next_turn() if error is None else None
-    score = scorer.score(task, episode.calls, weights=weights, tau=weights.tau)
+    score = scorer.score(task, episode.calls, weights=weights, tau=weights.tau, answers=episode.answers)
     return Played(task, score, messages, error, time.perf_counter() - started, model_seconds)
 
 

@@ -42,6 +42,10 @@ def _state_match(context, run: RunDir):
         """Weight 0: logs the parts of each rollout's environment reward; never changes the reward."""
         if not environments:
             return [None] * len(prompts)
+        # trl runs this (reward_funcs[0]) before the environments' get_reward: hand each episode what only the
+        # completion shows (calls to unknown tools, the final answer) so get_reward scores it too.
+        for env, completion in zip(environments, completions, strict=True):
+            env._observe(completion)
         scores = [env._turn_score() for env in environments]
         known = [s for s in scores if s is not None]
         if log_metric is not None and known:
