@@ -5,7 +5,7 @@ Rule: each check executes; none guesses. For a planned turn:
 1. **Unique goal state.** Every combination of rows consistent with the stated
    facts (for each goal parameter bound to a row) is executed from the turn's
    start state; the turn is unique when the successful ones all reach one
-   state. An ambiguous turn is *refined*: the fact that best splits the
+   state (for a question turn: all give the same answer facts). An ambiguous turn is *refined*: the fact that best splits the
    remaining rows is added (at most `MAX_REFINEMENTS` times), else the turn
    is dropped (`ambiguous`).
 2. **Not over-specified.** Each fact that only picks a row (not one an
@@ -24,7 +24,7 @@ from typing import Any
 
 from envdsl.sample.facts import RowIndex, candidates, describable_fields
 from envdsl.sample.plan import PlanFailed, TurnPlan
-from envdsl.sample.task import Fact
+from envdsl.sample.task import Fact, dumps
 
 MAX_COMBINATIONS = 24
 MAX_REFINEMENTS = 4
@@ -46,7 +46,7 @@ class Calibrator:
         return out
 
     def goal_states(self, plan: TurnPlan, touched) -> tuple[set[str], dict[str, list[Any]]]:
-        """The distinct states the consistent bindings reach (empty set: none succeeds)."""
+        """The distinct states (question turns: answers) the consistent bindings reach (empty set: none succeeds)."""
         consistent = self._consistent(plan, touched)
         for param, keys in consistent.items():
             if plan.arguments[param] not in keys:
@@ -64,8 +64,11 @@ class Calibrator:
             arguments = dict(plan.arguments)
             arguments.update(zip(params, combo))
             self.stats["executions"] += 1
-            if environment.call(plan.goal.name, arguments).ok:
-                states.add(environment.state_hash())
+            result = environment.call(plan.goal.name, arguments)
+            if result.ok:
+                states.add(
+                    environment.state_hash() if plan.answer is None else dumps(plan.answer.extract(result.value))
+                )
             environment.restore(snapshot)
         return states, consistent
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import click
 
+from envdsl.scale.options import check_ray, ray_option
+
 
 def compiled_folders(paths: tuple[Path, ...]) -> list[Path]:
     """Compiled environment folders (holding manifest.json) given or found under the paths, sorted."""
@@ -56,8 +58,34 @@ def compiled_folders(paths: tuple[Path, ...]) -> list[Path]:
 @click.option(
     "--max-depth", type=click.IntRange(1, 6), default=3, show_default=True, help="Most upstream levels per argument."
 )
+@click.option(
+    "--questions",
+    "question_share",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.3,
+    show_default=True,
+    help="Share of candidates that are questions (a read-only goal; the answer is scored).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Streams sampled in parallel by local processes (with --ray: the CPUs of a local Ray). Same bytes.",
+)
+@ray_option()
 def sample_command(
-    paths: tuple[Path, ...], n: int, seed: int, out: Path, realizer: str, max_goals: int, max_depth: int
+    paths: tuple[Path, ...],
+    n: int,
+    seed: int,
+    out: Path,
+    realizer: str,
+    max_goals: int,
+    max_depth: int,
+    question_share: float,
+    jobs: int,
+    ray_address: str | None,
 ) -> None:
     """Sample N calibrated tasks (user turns, ground-truth call DAG, expected state) from verified environments."""
     from envdsl.runtime.compiled import LoadError
@@ -68,6 +96,7 @@ def sample_command(
     from envdsl.verify.status import NotVerified, verification_status
     from envdsl.workspace import display
 
+    check_ray(ray_address)
     folders = compiled_folders(paths)
     refused = [(f, verification_status(f)) for f in folders]
     refused = [(f, s) for f, s in refused if not s.verified]
@@ -80,7 +109,7 @@ def sample_command(
         chosen = get_realizer(realizer)
     except RealizerError as error:
         raise click.UsageError(str(error)) from None
-    config = SampleConfig(n=n, seed=seed, max_goals=max_goals, max_depth=max_depth)
+    config = SampleConfig(n=n, seed=seed, max_goals=max_goals, max_depth=max_depth, question_share=question_share)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -96,7 +125,12 @@ def sample_command(
         job = bar.add_task("tasks", total=n)
         try:
             result = sample(
-                [(f, display(f)) for f in folders], config, chosen, lambda done: bar.update(job, completed=done)
+                [(f, display(f)) for f in folders],
+                config,
+                chosen,
+                lambda done: bar.update(job, completed=done),
+                ray_address=ray_address,
+                jobs=jobs if ray_address is None or jobs > 1 else None,  # a local Ray: all CPUs by default
             )
         except NotVerified as error:  # the record changed under us
             click.echo(f"error: {error}", err=True)

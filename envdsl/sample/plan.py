@@ -65,6 +65,7 @@ class TurnPlan:
     value_facts: list[Fact]
     resolutions: dict[str, Resolution] = field(default_factory=dict)
     goal_call: PlannedCall | None = None
+    answer: Any = None  # question turns: the AnswerSpec that reads the answer out of the goal's result
 
     @property
     def facts(self) -> list[Fact]:
@@ -161,42 +162,11 @@ class Planner:
         last = "no binding tried"
         previous = touched.get(turn - 1, {})
         for _ in range(GOAL_TRIES):
-            arguments: dict[str, Any] = {}
-            rows: dict[str, dict[str, Any]] = {}
-            entity_params: dict[str, str] = {}
-            value_facts: list[Fact] = []
-            chosen: dict[str, set] = {k: set(v) for k, v in (context or {}).items()}
-            possible = True
-            for param in goal.params:
-                if param.default is not None and rng.random() < 0.6:
-                    continue
-                entity = entity_of(param.type)
-                if entity is not None:
-                    row = self._choose_row(entity, chosen, previous, rng)
-                    if row is None:
-                        possible = False
-                        break
-                    key = row[self.env.entity(entity).key]
-                    arguments[param.name] = key
-                    rows[param.name] = row
-                    entity_params[param.name] = entity
-                    chosen.setdefault(entity, set()).add(key)
-                    continue
-                if isinstance(_strip(param.type), ListT) and entity_of(_strip(param.type).inner) is not None:
-                    possible = False  # a list of rows: not planned (none of the shipped goals takes one)
-                    break
-                values = scalar_candidates(self.env, param, list(rows.values()), self.column_values, rng)
-                if not values:
-                    if param.default is not None:
-                        continue
-                    possible = False
-                    break
-                value = rng.choice(values)
-                arguments[param.name] = value
-                value_facts.append(Fact(param.name, None, value))
-            if not possible:
-                last = "a parameter has no candidate value"
+            drawn = self._draw_binding(goal, rng, context, previous)
+            if isinstance(drawn, str):
+                last = drawn
                 continue
+            arguments, rows, entity_params, value_facts = drawn
             if turn > 0 and not any(
                 rows[p][self.env.entity(e).key] in previous.get(e, ()) for p, e in entity_params.items()
             ):
@@ -209,6 +179,65 @@ class Planner:
                 return TurnPlan(turn, goal, arguments, entity_params, rows, value_facts)
             last = f"{result.error}: {result.message}" if not result.ok else "the call changes nothing"
         raise PlanFailed("goal-fails", f"{goal.name}: {last}")
+
+    def bind_question(self, goal: ir.Tool, rng: random.Random, answerable) -> TurnPlan:
+        """A binding of a read-only goal whose call succeeds, changes nothing and gives an answer
+        (`answerable(result_value)` true); raises PlanFailed("goal-fails" / "no-answer") otherwise."""
+        environment = self.environment
+        start_hash = environment.state_hash()
+        snapshot = environment.snapshot()
+        last, reason = "no binding tried", "goal-fails"
+        for _ in range(GOAL_TRIES):
+            drawn = self._draw_binding(goal, rng, None, {})
+            if isinstance(drawn, str):
+                last = drawn
+                continue
+            arguments, rows, entity_params, value_facts = drawn
+            result = environment.call(goal.name, arguments)
+            unchanged = environment.state_hash() == start_hash
+            environment.restore(snapshot)
+            if not result.ok:
+                last, reason = f"{result.error}: {result.message}", "goal-fails"
+            elif not unchanged:
+                last, reason = "a read-only tool changed the state", "goal-fails"
+            elif not answerable(result.value):
+                last, reason = "the result answers nothing (empty or null)", "no-answer"
+            else:
+                return TurnPlan(0, goal, arguments, entity_params, rows, value_facts)
+        raise PlanFailed(reason, f"{goal.name}: {last}")
+
+    def _draw_binding(self, goal: ir.Tool, rng: random.Random, context: dict[str, set] | None, previous):
+        """One random binding (arguments, rows, entity_params, value_facts), or why none could be drawn."""
+        arguments: dict[str, Any] = {}
+        rows: dict[str, dict[str, Any]] = {}
+        entity_params: dict[str, str] = {}
+        value_facts: list[Fact] = []
+        chosen: dict[str, set] = {k: set(v) for k, v in (context or {}).items()}
+        for param in goal.params:
+            if param.default is not None and rng.random() < 0.6:
+                continue
+            entity = entity_of(param.type)
+            if entity is not None:
+                row = self._choose_row(entity, chosen, previous, rng)
+                if row is None:
+                    return "a parameter has no candidate value"
+                key = row[self.env.entity(entity).key]
+                arguments[param.name] = key
+                rows[param.name] = row
+                entity_params[param.name] = entity
+                chosen.setdefault(entity, set()).add(key)
+                continue
+            if isinstance(_strip(param.type), ListT) and entity_of(_strip(param.type).inner) is not None:
+                return "a parameter has no candidate value"  # a list of rows: not planned
+            values = scalar_candidates(self.env, param, list(rows.values()), self.column_values, rng)
+            if not values:
+                if param.default is not None:
+                    continue
+                return "a parameter has no candidate value"
+            value = rng.choice(values)
+            arguments[param.name] = value
+            value_facts.append(Fact(param.name, None, value))
+        return arguments, rows, entity_params, value_facts
 
     def _choose_row(self, entity: str, chosen: dict[str, set], previous: dict[str, set], rng: random.Random):
         rows = self.index.rows(entity)

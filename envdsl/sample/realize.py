@@ -33,6 +33,7 @@ class Request:
     facts: tuple[Fact, ...]
     subjects: dict[str, str | None]  # subject path -> entity name (None: a plain value)
     seed: str  # for deterministic variation
+    ask: str = ""  # a question turn: what the user wants to know ("the status and departs", "how many there are")
 
 
 class Realizer(Protocol):
@@ -95,7 +96,15 @@ class TemplateRealizer:
         opener = rng.choice(("Please {g}.", "Could you {g}?", "I'd like you to {g}.", "I need you to {g}."))
         if request.turn > 0:
             opener = rng.choice(("Next, please {g}.", "One more thing: could you {g}?", "Also, I'd like you to {g}."))
-        sentences.append(opener.format(g=goal))
+        if request.ask:  # a question: read-only tools are described by what they give (a noun phrase)
+            opener = rng.choice(
+                (
+                    "I have a question about {g}. Could you tell me {a}?",
+                    "I'm looking into {g}. Please tell me {a}.",
+                    "Could you check {g} for me? I'd like to know {a}.",
+                )
+            )
+        sentences.append(opener.format(g=goal, a=request.ask))
         details: list[str] = []
         for subject, facts in by_subject.items():
             entity = request.subjects.get(subject)

@@ -11,46 +11,36 @@ import io
 from collections import Counter
 from typing import Any
 
-from envdsl.ir.types import EntityT, ListT, OptionalT
-from envdsl.sample.plan import row_paths
 from envdsl.sample.sampler import SampleResult
-
-
-def _entity_name(t) -> str | None:
-    while isinstance(t, (OptionalT, ListT)):
-        t = t.inner
-    return t.name if isinstance(t, EntityT) else None
 
 
 def summarize(result: SampleResult, seed: int) -> dict[str, Any]:
     drops = Counter(d.reason for d in result.drops)
     candidates = max(result.candidates, 1)
     envs: dict[str, Any] = {}
-    for sampler in result.samplers:
-        name = sampler.env.name
-        used = Counter(c.tool for t in result.tasks if t.env.name == name for c in t.calls)
-        goals = Counter(turn.goal for t in result.tasks if t.env.name == name for turn in t.turns)
-        tools = [t.name for t in sampler.env.tools]
-        taken = {e for t in sampler.env.tools for p in t.params for e in [_entity_name(p.type)] if e}
-        # Read-only tools whose results hold no row any tool takes cannot be a step of a state-changing task.
-        no_step = [
-            t.name
-            for t in sampler.env.tools
-            if t.effects.is_read_only and not any(row_paths(t.returns, e) for e in taken)
-        ]
+    for info in result.envs:
+        name = info.name
+        mine = [t for t in result.tasks if t.env.name == name]
+        used = Counter(c.tool for t in mine for c in t.calls)
+        goals = Counter(turn.goal for t in mine for turn in t.turns)
         envs[name] = {
-            "tasks": sum(1 for t in result.tasks if t.env.name == name),
-            "tools": len(tools),
-            "covered": sum(1 for t in tools if used[t]),
-            "uncovered": [t for t in tools if not used[t]],
-            "cannot_be_a_step": no_step,
-            "calls_by_tool": {t: used[t] for t in tools},
-            "goals_by_tool": {t: goals[t] for t in tools if goals[t]},
-            "calibration": dict(sampler.calibrator.stats),
+            "tasks": len(mine),
+            "questions": sum(1 for t in mine if any(turn.kind == "question" for turn in t.turns)),
+            "tools": len(info.tools),
+            "covered": sum(1 for t in info.tools if used[t]),
+            "uncovered": [t for t in info.tools if not used[t]],
+            # Read-only tools whose results hold no row any tool takes: only a question reaches them.
+            "cannot_be_a_step": list(info.cannot_be_a_step),
+            "calls_by_tool": {t: used[t] for t in info.tools},
+            "goals_by_tool": {t: goals[t] for t in info.tools if goals[t]},
+            "calibration": dict(sorted(result.stats.get(name, {}).items())),
         }
+    tools = sum(env["tools"] for env in envs.values())
+    covered = sum(env["covered"] for env in envs.values())
     return {
         "seed": seed,
         "tasks": len(result.tasks),
+        "questions": sum(env["questions"] for env in envs.values()),
         "attempts": result.attempts,
         "turn_candidates": result.candidates,
         "dropped": dict(sorted(drops.items())),
@@ -58,6 +48,8 @@ def summarize(result: SampleResult, seed: int) -> dict[str, Any]:
         "turns": _histogram(len(t.turns) for t in result.tasks),
         "depth": _histogram(t.meta["depth"] for t in result.tasks),
         "calls": _histogram(len(t.calls) for t in result.tasks),
+        "tools": tools,
+        "tools_covered": covered,
         "envs": envs,
     }
 
@@ -69,7 +61,9 @@ def _histogram(values) -> dict[str, int]:
 
 def render_text(summary: dict[str, Any]) -> str:
     lines = [
-        f"{summary['tasks']} tasks from {summary['attempts']} attempts ({summary['turn_candidates']} turn candidates), seed {summary['seed']}",
+        f"{summary['tasks']} tasks ({summary['questions']} questions) from {summary['attempts']} attempts "
+        f"({summary['turn_candidates']} turn candidates), seed {summary['seed']}",
+        f"tools covered: {summary['tools_covered']}/{summary['tools']}",
         "turns per task: " + ", ".join(f"{k}: {v}" for k, v in summary["turns"].items()),
         "call-chain depth: " + ", ".join(f"{k}: {v}" for k, v in summary["depth"].items()),
         "dropped: "
@@ -79,8 +73,9 @@ def render_text(summary: dict[str, Any]) -> str:
         line = f"{name}: {env['tasks']} tasks, {env['covered']}/{env['tools']} tools covered"
         if env["uncovered"]:
             line += " (not reached: " + ", ".join(env["uncovered"]) + ")"
-        if env["cannot_be_a_step"]:
-            line += "; no result of " + ", ".join(env["cannot_be_a_step"]) + " feeds any tool"
+        missed = [t for t in env["cannot_be_a_step"] if t in env["uncovered"]]
+        if missed:
+            line += "; only a question reaches " + ", ".join(missed)
         lines.append(line)
     return "\n".join(lines) + "\n"
 

@@ -2,13 +2,21 @@
 
 Rule: a task is kept only when every step was executed and checked. For each
 candidate (one seeded `random.Random` per attempt, so a seed reproduces the
-run): pick 1 to `max_goals` dependent goal tools (the first steered towards
-tools used least so far, each next one a tool whose reads the previous goal
-wrote, acting on a row it touched); plan and calibrate each turn
-(`plan.py`, `calibrate.py`); replay the whole conversation from a fresh
-reset and require every recorded result and hash; realize the user turns and
-reject any that names a tool or an internal id; deduplicate. Every rejection
-is recorded with its reason.
+run): either a *question* (share `question_share`: one read-only goal,
+steered to the read-only tools used least, whose answer is read from its
+result, `question.py`) or 1 to `max_goals` dependent goal tools that change
+the state (the first steered towards tools used least so far, each next one
+a tool whose reads the previous goal wrote, acting on a row it touched);
+plan and calibrate each turn (`plan.py`, `calibrate.py`); replay the whole
+conversation from a fresh reset and require every recorded result and hash;
+realize the user turns and reject any that names a tool or an internal id;
+deduplicate. Every rejection is recorded with its reason.
+
+The run is split into independent *streams* (`run_stream`): one or more per
+environment, each with its own attempts, steering state and quota. A
+stream's tasks depend only on the seed, its environment, its part number
+and the quota it was given, so streams can run anywhere (`map_shards`: this
+process, local processes, Ray) and the merged output is the same bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +36,8 @@ from envdsl.ir import nodes as ir
 from envdsl.ir.types import EntityT, ListT, OptionalT, RecordT, Scalar
 from envdsl.sample.calibrate import Calibrator
 from envdsl.sample.facts import RowIndex, is_natural
-from envdsl.sample.plan import PlanFailed, PlannedCall, Planner, TurnPlan
+from envdsl.sample.plan import PlanFailed, PlannedCall, Planner, TurnPlan, row_paths
+from envdsl.sample.question import answer_spec, answerable, closing
 from envdsl.sample.realize import Realizer, Request
 from envdsl.sample.task import (
     Call,
@@ -50,6 +59,7 @@ class SampleConfig:
     multi_share: float = 0.5  # share of candidates that try 2..max_goals goals
     max_depth: int = 3
     attempts_per_task: int = 30
+    question_share: float = 0.3  # share of candidates that are questions (a read-only goal and its answer)
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,21 @@ class EnvSampler:
             else f"You are the assistant of {self.env.title}. The current time is {self.env.clock.isoformat()}."
         )
         self.internal_entities = {e.name for e in self.env.entities if not is_natural(e)}
+        self.readers = [t for t in self.env.tools if t.effects.is_read_only]
         self._tool_names = re.compile(r"\b(" + "|".join(re.escape(t.name) for t in self.env.tools) + r")\b")
+
+    def info(self) -> EnvInfo:
+        taken = {e for t in self.env.tools for p in t.params for e in [_entity_deep(p.type)] if e}
+        return EnvInfo(
+            self.env.name,
+            tuple(t.name for t in self.env.tools),
+            tuple(
+                t.name
+                for t in self.env.tools
+                if t.effects.is_read_only and not any(row_paths(t.returns, e) for e in taken)
+            ),
+            tuple(t.name for t in self.readers),
+        )
 
     # ------------------------------------------------------------ goals
 
@@ -129,6 +153,8 @@ class EnvSampler:
     def candidate(self, attempt: int) -> Outcome:
         config = self.config
         rng = random.Random(f"{config.seed}:{self.env.name}:{attempt}")
+        if self.readers and rng.random() < config.question_share:
+            return self.question(attempt, rng)
         wanted = 1
         if config.max_goals >= 2 and rng.random() < config.multi_share:
             wanted = rng.randint(2, config.max_goals)
@@ -185,6 +211,52 @@ class EnvSampler:
             outcome.task = task_or_drop
         return outcome
 
+    def question(self, attempt: int, rng: random.Random) -> Outcome:
+        """A one-turn question: a read-only goal (one of the least used), calibrated so that the
+        request has exactly one answer, which the final assistant message states."""
+        environment = self.environment
+        environment.reset()
+        self.index.refresh()
+        self.planner._next_id = 0
+        outcome = Outcome(None, candidates=1)
+        least = min(self.usage[t.name] for t in self.readers)
+        goal = rng.choice([t for t in self.readers if self.usage[t.name] == least])
+        start_hash = environment.state_hash()
+        try:
+            plan = self.planner.bind_question(goal, rng, answerable(self.env, goal.returns))
+            plan.answer = answer_spec(self.env, goal.returns, environment.call(goal.name, plan.arguments).value)
+            depth = rng.randint(1, self.config.max_depth)
+            for param, entity in plan.entity_params.items():
+                plan.resolutions[param] = self.planner.resolve(param, entity, plan.rows[param], depth, 0, rng, {}, {})
+            self.calibrator.calibrate(plan, {})
+        except PlanFailed as failure:
+            outcome.drops.append(Drop(self.env.name, attempt, 0, goal.name, failure.reason, failure.detail))
+            return outcome
+        sources = sorted({r.source for r in plan.resolutions.values() if r.source is not None})
+        plan.goal_call = PlannedCall(self.planner.new_id(), 0, goal.name, plan.arguments, sources)
+        result = environment.call(goal.name, plan.arguments)
+        plan.goal_call.result = result.to_json()
+        if not result.ok or environment.state_hash() != start_hash:
+            outcome.drops.append(Drop(self.env.name, attempt, 0, goal.name, "goal-fails", str(result)))
+            return outcome
+        # What the user said is no answer: keep only answer facts the request does not state.
+        stated = {dumps(f.value) for f in plan.facts}
+        answers = plan.answer.extract(result.value)
+        if plan.answer.kind == "fields":
+            kept = tuple(n for n, v in zip(plan.answer.fields, answers, strict=True) if dumps(v) not in stated)
+            plan.answer = type(plan.answer)("fields", kept) if kept else None
+        elif dumps(answers[0]) in stated:
+            plan.answer = None
+        if plan.answer is None:
+            outcome.drops.append(Drop(self.env.name, attempt, 0, goal.name, "no-answer", "the request states it"))
+            return outcome
+        task_or_drop = self._finish(attempt, [(plan, start_hash, {}, result.to_json())], {})
+        if isinstance(task_or_drop, Drop):
+            outcome.drops.append(task_or_drop)
+        else:
+            outcome.task = task_or_drop
+        return outcome
+
     def _plan_turn(self, attempt, k, previous, touched, known, context, rng, outcome):
         """Plan and calibrate turn k, trying up to 3 goals after the first turn; None when none works."""
         environment = self.environment
@@ -233,7 +305,7 @@ class EnvSampler:
             if environment.state_hash() != expected_hash:
                 return Drop(self.env.name, attempt, plan.turn, plan.goal.name, "replay-mismatch", "state hash differs")
         final_hash = environment.state_hash()
-        if final_hash == self.initial_hash:
+        if final_hash == self.initial_hash and turns[-1][0].answer is None:
             return Drop(
                 self.env.name, attempt, len(turns) - 1, None, "no-change", "the conversation ends in the initial state"
             )
@@ -269,20 +341,28 @@ class EnvSampler:
                 tuple(facts),
                 {f.subject: self._subject_entity(plan.goal, f.subject) for f in facts},
                 f"{self.config.seed}:{self.env.name}:{attempt}:{plan.turn}",
+                plan.answer.ask(plan.goal.returns) if plan.answer is not None else "",
             )
             text = self.realizer.realize(request)
             leak = self._leak(text, internal_keys)
             if leak:
                 return Drop(self.env.name, attempt, plan.turn, plan.goal.name, "leaks-id", leak)
-            answers = _answer_facts(self.env, plan.goal, result)
+            if plan.answer is not None:
+                answers = plan.answer.extract(result.get("value"))
+                kind, closing_text = "question", closing(plan.answer, answers)
+            else:
+                answers = _answer_facts(self.env, plan.goal, result)
+                kind, closing_text = "change", _closing(answers)
             all_answers.extend(answers)
             ids = [renumber[c.id] for c in plan.calls]
-            task_turns.append(Turn(text, plan.goal.name, tuple(facts), tuple(ids), expected_hash, diff, tuple(answers)))
+            task_turns.append(
+                Turn(text, plan.goal.name, tuple(facts), tuple(ids), expected_hash, diff, tuple(answers), kind)
+            )
             messages.append({"role": "user", "content": text})
             for call in plan.calls:
                 messages.append(tool_call_message(renumber[call.id], call.tool, call.arguments))
                 messages.append(tool_message(renumber[call.id], call.tool, call.result or {}))
-            messages.append({"role": "assistant", "content": _closing(answers)})
+            messages.append({"role": "assistant", "content": closing_text})
         depth, breadth = _shape(calls)
         body = {"calls": [c.to_json() for c in calls], "users": [t.user for t in task_turns]}
         digest = hashlib.sha256(dumps(body).encode("utf-8")).hexdigest()[:10]
@@ -343,6 +423,12 @@ def _entity(t) -> str | None:
     return t.name if isinstance(t, EntityT) else None
 
 
+def _entity_deep(t) -> str | None:
+    while isinstance(t, (OptionalT, ListT)):
+        t = t.inner
+    return t.name if isinstance(t, EntityT) else None
+
+
 def _touched(env: ir.Env, diff: dict[str, Any]) -> dict[str, set]:
     out: dict[str, set] = {}
     for entity, parts in diff.items():
@@ -385,7 +471,138 @@ def _shape(calls: list[Call]) -> tuple[int, int]:
     return max(level.values(), default=0), max(counts.values(), default=0)
 
 
-# ------------------------------------------------------------ the run
+# ------------------------------------------------------------ the run: streams, rounds, merge
+
+PART_TASKS = 50  # an environment asked for more tasks than this gets several streams (shards)
+PART_STRIDE = 1_000_000  # attempts of stream part p are numbered from p * PART_STRIDE
+MAX_ROUNDS = 8
+GIVE_UP_ATTEMPTS = 60  # a stream that made no task in this many attempts is exhausted
+
+
+@dataclass(frozen=True)
+class EnvInfo:
+    """What the summary needs to know about an environment (computed where it was loaded)."""
+
+    name: str
+    tools: tuple[str, ...]
+    cannot_be_a_step: tuple[str, ...]  # read-only tools whose results hold no row any tool takes
+    read_only: tuple[str, ...]
+
+
+@dataclass
+class StreamState:
+    """Where one stream stands between rounds: everything that steers its next attempt."""
+
+    quota: int = 0  # tasks asked of it so far, over all rounds
+    produced: int = 0
+    attempts: int = 0
+    goal_count: Counter = field(default_factory=Counter)
+    usage: Counter = field(default_factory=Counter)
+    seen: set = field(default_factory=set)
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.produced < self.quota
+
+
+@dataclass(frozen=True)
+class StreamShard:
+    """One unit of work: `more` tasks from part `part` of the environment in `folder`."""
+
+    folder: Path
+    shown: str
+    part: int
+    more: int
+    config: SampleConfig
+    realizer: Realizer
+    state: StreamState
+
+
+@dataclass
+class StreamResult:
+    info: EnvInfo
+    part: int
+    tasks: list[Task]
+    drops: list[Drop]
+    candidates: int
+    state: StreamState
+
+
+def run_stream(shard: StreamShard) -> StreamResult:
+    """Continue one stream until it has `more` new tasks or runs out of attempts.
+
+    Its tasks depend only on the config, the environment, the part and the
+    state it is handed, so running it here, in another process or on Ray
+    gives the same result; a stream continued round after round gives what
+    one run with the summed quota gives."""
+    sampler = _sampler(shard)
+    state = StreamState(
+        shard.state.quota + shard.more,
+        shard.state.produced,
+        shard.state.attempts,
+        Counter(shard.state.goal_count),
+        Counter(shard.state.usage),
+        set(shard.state.seen),
+        dict(shard.state.stats),
+    )
+    sampler.goal_count, sampler.usage = state.goal_count, state.usage
+    sampler.planner.usage = state.usage
+    sampler.calibrator.stats = {"refined": 0, "minimized": 0, "executions": 0, **state.stats}
+    tasks: list[Task] = []
+    drops: list[Drop] = []
+    candidates = 0
+    limit = state.quota * shard.config.attempts_per_task
+    while state.produced < state.quota and state.attempts < limit:
+        if state.produced == 0 and state.attempts >= GIVE_UP_ATTEMPTS:
+            break
+        attempt = shard.part * PART_STRIDE + state.attempts
+        state.attempts += 1
+        outcome = sampler.candidate(attempt)
+        candidates += outcome.candidates
+        drops.extend(outcome.drops)
+        task = outcome.task
+        if task is None:
+            continue
+        signature = _signature(task)
+        if signature in state.seen:
+            drops.append(Drop(sampler.env.name, attempt, 0, task.turns[0].goal, "duplicate", task.id))
+            continue
+        state.seen.add(signature)
+        tasks.append(task)
+        state.produced += 1
+        for turn in task.turns:
+            state.goal_count[turn.goal] += 1
+        for call in task.calls:
+            state.usage[call.tool] += 1
+    state.stats = dict(sampler.calibrator.stats)
+    return StreamResult(sampler.info(), shard.part, tasks, drops, candidates, state)
+
+
+_SAMPLERS: dict[tuple, EnvSampler] = {}
+
+
+def _sampler(shard: StreamShard) -> EnvSampler:
+    """A loaded sampler for the shard's environment, kept per process (loading is the slow part; workers
+    run many shards). Its steering state is replaced by the shard's, so reuse changes no result."""
+    folder = shard.folder
+    require_verified(folder)
+    manifest = hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+    key = (str(folder.resolve()), shard.shown, manifest, shard.config, type(shard.realizer).__qualname__)
+    sampler = _SAMPLERS.get(key)
+    if sampler is None:
+        sampler = _SAMPLERS[key] = EnvSampler(folder, shard.shown, shard.realizer, shard.config)
+    sampler.realizer = shard.realizer
+    return sampler
+
+
+def _signature(task: Task) -> str:
+    return dumps([task.env.name, [[c.tool, c.arguments] for c in task.calls]])
+
+
+def split_quota(n: int, ways: int) -> list[int]:
+    """`n` split into `ways` near-equal parts, the larger ones first."""
+    return [n // ways + (1 if i < n % ways else 0) for i in range(ways)]
 
 
 @dataclass
@@ -394,7 +611,10 @@ class SampleResult:
     drops: list[Drop]
     attempts: int
     candidates: int
-    samplers: list[EnvSampler]
+    envs: list[EnvInfo]
+    stats: dict[str, dict[str, int]]  # calibration counters per environment
+    rounds: int = 1
+    streams: int = 1
 
 
 def sample(
@@ -402,32 +622,94 @@ def sample(
     config: SampleConfig,
     realizer: Realizer,
     progress: Callable[[int], None] | None = None,
+    *,
+    ray_address: str | None = None,
+    jobs: int | None = 1,
 ) -> SampleResult:
-    """Sample `config.n` tasks round-robin over the environments (each must be verified)."""
-    samplers = [EnvSampler(folder, shown, realizer, config) for folder, shown in folders]
-    tasks: list[Task] = []
-    drops: list[Drop] = []
+    """Sample `config.n` tasks from the environments (each must be verified).
+
+    The quota is split evenly over the environments (the first ones get the
+    remainder), and an environment's share over ceil(share / PART_TASKS)
+    streams. Round 1 runs every stream on its share; each further round gives
+    what is still missing (streams that ran out, duplicates across streams) to
+    the streams that are not exhausted, in order. Streams of a round run
+    through `map_shards` (`jobs` local processes, or Ray at `ray_address`);
+    the merge takes, round-robin over environments in the order given, each
+    environment's tasks part by part, so the output does not depend on where
+    streams ran."""
+    from envdsl.scale.shards import map_shards
+
+    for folder, _ in folders:
+        require_verified(folder)  # refuse before any work is shipped anywhere
+    # Streams: (environment index, part), in a fixed order.
+    streams: list[tuple[int, int]] = []
+    allot: list[int] = []
+    for index, share in enumerate(split_quota(config.n, len(folders))):
+        parts = max(1, -(-share // PART_TASKS))
+        for part, quota in enumerate(split_quota(share, parts)):
+            streams.append((index, part))
+            allot.append(quota)
+    states = [StreamState() for _ in streams]
+    produced: list[list[Task]] = [[] for _ in streams]
+    drops: list[list[Drop]] = [[] for _ in streams]
+    candidates = [0] * len(streams)
+    infos: dict[int, EnvInfo] = {}
+    rounds = 0
+    merged: list[Task] = []
+    merge_drops: list[Drop] = []
+    while rounds < MAX_ROUNDS and any(allot):
+        rounds += 1
+        chosen = [i for i, more in enumerate(allot) if more > 0]
+        shards = [
+            StreamShard(*folders[streams[i][0]], streams[i][1], allot[i], config, realizer, states[i]) for i in chosen
+        ]
+        for i, result in zip(chosen, map_shards(run_stream, shards, ray_address=ray_address, jobs=jobs), strict=True):
+            states[i] = result.state
+            produced[i].extend(result.tasks)
+            drops[i].extend(result.drops)
+            candidates[i] += result.candidates
+            infos[streams[i][0]] = result.info
+        merged, merge_drops = _merge(streams, produced, len(folders))
+        if progress is not None:
+            progress(len(merged))
+        missing = config.n - len(merged)
+        open_streams = [i for i, state in enumerate(states) if not state.exhausted]
+        allot = [0] * len(streams)
+        if missing > 0 and open_streams:
+            for i, more in zip(open_streams, split_quota(missing, len(open_streams)), strict=False):
+                allot[i] = more
+    stats: dict[str, dict[str, int]] = {}
+    for i, (index, _) in enumerate(streams):
+        if index in infos:
+            total = stats.setdefault(infos[index].name, {})
+            for key, value in states[i].stats.items():
+                total[key] = total.get(key, 0) + value
+    return SampleResult(
+        tasks=merged,
+        drops=[d for per_stream in drops for d in per_stream] + merge_drops,
+        attempts=sum(state.attempts for state in states),
+        candidates=sum(candidates),
+        envs=[infos[i] for i in range(len(folders)) if i in infos],
+        stats=stats,
+        rounds=rounds,
+        streams=len(streams),
+    )
+
+
+def _merge(streams: list[tuple[int, int]], produced: list[list[Task]], env_count: int) -> tuple[list[Task], list[Drop]]:
+    """Each environment's tasks (its streams in part order, duplicates across streams dropped), then
+    round-robin over the environments."""
+    per_env: list[list[Task]] = [[] for _ in range(env_count)]
     seen: set[str] = set()
-    attempt = candidates = 0
-    limit = config.n * config.attempts_per_task
-    while len(tasks) < config.n and attempt < limit:
-        sampler = samplers[attempt % len(samplers)]
-        outcome = sampler.candidate(attempt)
-        candidates += outcome.candidates
-        drops.extend(outcome.drops)
-        task = outcome.task
-        if task is not None:
-            signature = dumps([sampler.env.name, [[c.tool, c.arguments] for c in task.calls]])
+    duplicates: list[Drop] = []
+    for (index, _), tasks in zip(streams, produced, strict=True):
+        for task in tasks:
+            signature = _signature(task)
             if signature in seen:
-                drops.append(Drop(sampler.env.name, attempt, 0, task.turns[0].goal, "duplicate", task.id))
-            else:
-                seen.add(signature)
-                tasks.append(task)
-                for turn in task.turns:
-                    sampler.goal_count[turn.goal] += 1
-                for call in task.calls:
-                    sampler.usage[call.tool] += 1
-                if progress is not None:
-                    progress(len(tasks))
-        attempt += 1
-    return SampleResult(tasks, drops, attempt, candidates, samplers)
+                attempt = int(task.meta["attempt"])
+                duplicates.append(Drop(task.env.name, attempt, 0, task.turns[0].goal, "duplicate", task.id))
+                continue
+            seen.add(signature)
+            per_env[index].append(task)
+    merged = [tasks[i] for i in range(max((len(t) for t in per_env), default=0)) for tasks in per_env if i < len(tasks)]
+    return merged, duplicates
