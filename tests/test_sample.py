@@ -88,7 +88,18 @@ def compiled(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def result(compiled):
     folders = [(compiled[name], f"compiled/{name}") for name in ("airline", "filesystem", "retail")]
-    return sample(folders, SampleConfig(n=30, seed=11), TemplateRealizer())
+    return sample(folders, SampleConfig(n=30, seed=11, question_share=0.0), TemplateRealizer())
+
+
+@pytest.fixture(scope="module")
+def questions(compiled):
+    folders = [(compiled[name], f"compiled/{name}") for name in ("airline", "filesystem")]
+    return sample(folders, SampleConfig(n=12, seed=11, question_share=1.0), TemplateRealizer())
+
+
+@pytest.fixture(scope="module")
+def every_task(result, questions) -> list[Task]:
+    return result.tasks + questions.tasks
 
 
 @pytest.fixture
@@ -189,10 +200,10 @@ def test_same_seed_gives_identical_bytes_and_a_summary(compiled, tmp_path, cli_r
 # ------------------------------------------------------------------ every task is exact
 
 
-def test_every_task_replays_to_its_expected_states(compiled, result):
+def test_every_task_replays_to_its_expected_states(compiled, result, every_task):
     assert len(result.tasks) == 30
     environments = {name: Environment.load(folder) for name, folder in compiled.items()}
-    for task in result.tasks:
+    for task in every_task:
         assert Task.from_json(json.loads(dump_task(task))) == task
         env = environments[task.env.name]
         env.reset()
@@ -205,18 +216,22 @@ def test_every_task_replays_to_its_expected_states(compiled, result):
                 assert env.call(call.tool, call.arguments).to_json() == call.result
                 ids.append(call.id)
             assert env.state_hash() == turn.expected_state_hash
-            assert env.state_hash() != before and turn.expected_diff, "every goal changes the state"
+            if turn.kind == "question":
+                assert env.state_hash() == before and turn.expected_diff == {}, "a question changes nothing"
+            else:
+                assert env.state_hash() != before and turn.expected_diff, "every other goal changes the state"
             assert list(turn.calls) == [c.id for c in task.calls_of_turn(number)]
-        assert env.state_hash() == task.expected["state_hash"] != task.initial_state["state_hash"]
+        if task.turns[-1].kind == "change":
+            assert env.state_hash() == task.expected["state_hash"] != task.initial_state["state_hash"]
         assert env.state_diff() == task.expected["diff"]
         assert list(task.tools) == env.tool_schemas
 
 
-def test_user_turns_never_name_tools_or_internal_ids(compiled, result):
-    for task in result.tasks:
+def test_user_turns_never_name_tools_or_internal_ids(compiled, every_task):
+    for task in every_task:
         names = {t["function"]["name"] for t in task.tools}
         internal = set()
-        schema = result.samplers[[s.env.name for s in result.samplers].index(task.env.name)].env
+        schema = Environment.load(compiled[task.env.name]).env
         for call in task.calls:
             tool = schema.tool(call.tool)
             for param in tool.params:
@@ -228,10 +243,10 @@ def test_user_turns_never_name_tools_or_internal_ids(compiled, result):
             assert not any(key in text.replace(",", " ").split() for key in internal), text
 
 
-def test_each_turn_determines_exactly_one_goal_state(compiled, result):
+def test_each_turn_determines_exactly_one_goal_state(compiled, result, questions):
     """Independently of the calibrator: execute every binding consistent with the stated facts."""
     environments = {name: Environment.load(folder) for name, folder in compiled.items()}
-    for task in result.tasks[:12]:
+    for task in result.tasks[:12] + questions.tasks:
         env = environments[task.env.name]
         env.reset()
         index = RowIndex(env)
@@ -239,6 +254,7 @@ def test_each_turn_determines_exactly_one_goal_state(compiled, result):
         for number, turn in enumerate(task.turns):
             goal_call = next(c for c in task.calls_of_turn(number) if c.tool == turn.goal and c.id == turn.calls[-1])
             tool = env.env.tool(turn.goal)
+            answers: list = []
             index.refresh()
             options = {}
             for param in tool.params:
@@ -252,10 +268,14 @@ def test_each_turn_determines_exactly_one_goal_state(compiled, result):
             states = set()
             for combo in itertools.product(*options.values()):
                 arguments = dict(goal_call.arguments, **dict(zip(options, combo)))
-                if env.call(turn.goal, arguments).ok:
+                outcome = env.call(turn.goal, arguments)
+                if outcome.ok:
                     states.add(env.state_hash())
+                    answers.append(outcome.value)
                 env.restore(start)
             assert states == {turn.expected_state_hash}, (task.id, number, options)
+            if turn.kind == "question":  # every reading of the request gives a result that states the answer
+                assert turn.answer_facts and all(_states(v, f) for v in answers for f in turn.answer_facts), task.id
             for call in task.calls_of_turn(number):
                 env.call(call.tool, call.arguments)
             touched[number] = {
@@ -264,7 +284,17 @@ def test_each_turn_determines_exactly_one_goal_state(compiled, result):
             }
 
 
-def test_conversations_chain_dependent_goals_and_cover_the_write_tools(result):
+def _states(value, fact) -> bool:
+    """Whether a tool result holds an answer fact: is it, counts it, or has it as a field."""
+    if isinstance(value, list):
+        return len(value) == fact
+    if isinstance(value, dict):
+        return fact in value.values()
+    return value == fact
+
+
+def test_conversations_chain_dependent_goals_and_cover_the_write_tools(compiled, result):
+    assert all(turn.kind == "change" for t in result.tasks for turn in t.turns)  # --questions 0
     multi = [t for t in result.tasks if len(t.turns) >= 2]
     assert multi and max(len(t.turns) for t in result.tasks) >= 3
     for task in multi:
@@ -276,14 +306,15 @@ def test_conversations_chain_dependent_goals_and_cover_the_write_tools(result):
             assert any(str(v) in touched for v in goal.arguments.values()), (task.id, number)
     depths = {t.meta["depth"] for t in result.tasks}
     assert len(depths) >= 3, depths
-    for sampler in result.samplers:
-        goals = {turn.goal for t in result.tasks if t.env.name == sampler.env.name for turn in t.turns}
-        writers = {t.name for t in sampler.env.tools if not t.effects.is_read_only}
-        assert len(goals) >= len(writers) // 2, (sampler.env.name, sorted(writers - goals))
+    for info in result.envs:
+        env = Environment.load(compiled[info.name]).env
+        goals = {turn.goal for t in result.tasks if t.env.name == info.name for turn in t.turns}
+        writers = {t.name for t in env.tools if not t.effects.is_read_only}
+        assert len(goals & writers) >= len(writers) // 2, (info.name, sorted(writers - goals))
 
 
-def test_sft_messages_are_a_valid_openai_conversation(result):
-    for task in result.tasks:
+def test_sft_messages_are_a_valid_openai_conversation(every_task):
+    for task in every_task:
         messages = list(task.messages)
         assert messages[0] == {"role": "system", "content": task.system}
         assert [m["content"] for m in messages if m["role"] == "user"] == task.user_turns
@@ -349,8 +380,101 @@ def test_requests_no_fact_can_disambiguate_are_dropped(tmp_path, cli_run):
         Calibrator(env, RowIndex(env)).calibrate(plan, {})
     assert failure.value.reason == "ambiguous"
     out = tmp_path / "t.jsonl"
-    done = cli_run("sample", str(folder), "--n", "2", "--out", str(out), "--max-goals", "1", cwd=tmp_path)
+    done = cli_run(
+        "sample", str(folder), "--n", "2", "--out", str(out), "--max-goals", "1", "--questions", "0", cwd=tmp_path
+    )
     assert done.code == 1 and "no task survived calibration" in done.err
     reasons = {json.loads(line)["reason"] for line in (tmp_path / "t.drops.jsonl").read_text().splitlines()}
     assert reasons == {"ambiguous"}
     assert out.read_text() == ""
+
+
+# ------------------------------------------------------------------ questions
+
+
+def test_question_tasks_ask_a_read_only_goal_and_state_its_answer(compiled, questions):
+    from envdsl.reward.answer import answer_share
+
+    assert len(questions.tasks) == 12 and all(t.turns[0].kind == "question" for t in questions.tasks)
+    reached = set()
+    for task in questions.tasks:
+        (turn,) = task.turns
+        env = Environment.load(compiled[task.env.name])
+        assert env.env.tool(turn.goal).effects.is_read_only
+        assert turn.expected_state_hash == task.initial_state["state_hash"] == task.expected["state_hash"]
+        assert turn.expected_diff == {} and task.expected["diff"] == {}
+        assert turn.answer_facts and list(turn.answer_facts) == task.expected["answer_facts"]
+        goal = task.calls[-1]
+        assert goal.tool == turn.goal and goal.result["ok"]
+        assert all(_states(goal.result["value"], fact) for fact in turn.answer_facts)
+        closing = task.messages[-1]
+        assert closing["role"] == "assistant" and closing["content"].startswith("Here is what I found: ")
+        assert answer_share(turn.answer_facts, closing["content"]) == 1.0
+        stated = {json.dumps(f.value) for f in turn.facts}
+        assert not any(json.dumps(a) in stated for a in turn.answer_facts)  # the user does not say the answer
+        reached.add((task.env.name, turn.goal))
+    # Questions go to the read-only tools used least: twelve questions, (nearly) as many tools, among them
+    # tools whose results feed no other tool, which no state-changing task can reach.
+    assert len(reached) >= 10
+    cannot = {(info.name, tool) for info in questions.envs for tool in info.cannot_be_a_step}
+    assert len(reached & cannot) >= 3, sorted(reached)
+
+
+def test_answers_are_read_from_results_by_identifying_fields(compiled):
+    from envdsl.sample.question import AnswerSpec, answer_spec, closing
+
+    env = Environment.load(compiled["airline"])
+    status = env.env.tool("get_flight_status")
+    flight = env.rows("Flight")[0]["id"]
+    value = env.call("get_flight_status", {"flight": flight}).value
+    spec = answer_spec(env.env, status.returns, value)
+    assert spec.kind == "fields" and "status" in spec.fields and "number" not in spec.fields  # text is no answer
+    assert len(spec.fields) <= 3 and spec.extract(value) == [value[f] for f in spec.fields]
+    assert spec.ask(status.returns).startswith("the ")
+    fares = env.env.tool("list_fares")
+    assert answer_spec(env.env, fares.returns, []) is None  # an empty list answers nothing
+    assert answer_spec(env.env, fares.returns, [{"id": 1}, {"id": 2}]).extract([1, 2, 3]) == [3]
+    assert closing(AnswerSpec("count"), [3]) == "Here is what I found: 3 in all."
+    assert closing(AnswerSpec("fields", ("status", "seats_left")), ["delayed", 4]) == (
+        "Here is what I found: status: delayed; seats left: 4."
+    )
+
+
+# ------------------------------------------------------------------ streams, shards, rounds
+
+
+def test_a_stream_continued_over_rounds_gives_what_one_run_gives(compiled):
+    from envdsl.sample.sampler import StreamShard, StreamState, run_stream, split_quota
+
+    assert split_quota(10, 3) == [4, 3, 3] and split_quota(2, 3) == [1, 1, 0]
+    config = SampleConfig(n=7, seed=5)
+    folder = compiled["filesystem"]
+    once = run_stream(StreamShard(folder, "fs", 1, 7, config, TemplateRealizer(), StreamState()))
+    first = run_stream(StreamShard(folder, "fs", 1, 4, config, TemplateRealizer(), StreamState()))
+    second = run_stream(StreamShard(folder, "fs", 1, 3, config, TemplateRealizer(), first.state))
+    assert [dump_task(t) for t in first.tasks + second.tasks] == [dump_task(t) for t in once.tasks]
+    assert second.state == once.state and len(once.tasks) == 7
+    assert all(t.meta["attempt"] >= 1_000_000 for t in once.tasks)  # part 1 numbers its attempts apart
+
+
+def test_work_splits_into_streams_and_the_bytes_do_not_depend_on_where_they_ran(compiled, tmp_path, monkeypatch):
+    from envdsl.sample import sampler
+
+    monkeypatch.setattr(sampler, "PART_TASKS", 3)  # 6 tasks per environment: 2 streams each
+    folders = [(compiled["airline"], "compiled/airline"), (compiled["filesystem"], "compiled/filesystem")]
+    config = SampleConfig(n=12, seed=2)
+    here = sample(folders, config, TemplateRealizer())
+    assert here.streams == 4 and len(here.tasks) == 12
+    assert [t.env.name for t in here.tasks[:4]] == ["airline", "filesystem"] * 2  # round-robin over environments
+    apart = sample(folders, config, TemplateRealizer(), jobs=2)  # two spawned processes
+    assert [dump_task(t) for t in apart.tasks] == [dump_task(t) for t in here.tasks]
+    assert [d.to_json() for d in apart.drops] == [d.to_json() for d in here.drops]
+    # An environment that yields nothing gives its quota to the others in a later round.
+    spec = tmp_path / "twins.envdsl"
+    spec.write_text(MINI, encoding="utf-8")
+    (tmp_path / "twins.seed.yaml").write_text(MINI_SEED, encoding="utf-8")
+    twins = compile_into(tmp_path / "compiled", [spec])["twins"]
+    write_record(twins, passed=True, settings={"fixture": "tests"}, findings=[])  # stands in for `envdsl verify`
+    refilled = sample([(twins, "twins"), folders[0]], SampleConfig(n=4, seed=2, question_share=0.0), TemplateRealizer())
+    assert refilled.rounds == 2 and [t.env.name for t in refilled.tasks] == ["airline"] * 4
+    assert {d.reason for d in refilled.drops if d.env == "twins"} == {"ambiguous"}
