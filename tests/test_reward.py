@@ -49,7 +49,13 @@ def tasks(tmp_path_factory) -> list[Task]:
     apply([output], out, Mode.WRITE)
     folder = out / "travel" / "airline"
     write_record(folder, passed=True, settings={"fixture": "tests"}, findings=[])  # stands in for `envdsl verify`
-    return sample([(folder, str(folder))], SampleConfig(n=12, seed=4), TemplateRealizer()).tasks
+    return sample([(folder, str(folder))], SampleConfig(n=12, seed=4, question_share=0.0), TemplateRealizer()).tasks
+
+
+@pytest.fixture(scope="module")
+def questions(tasks) -> list[Task]:
+    folder = Path(tasks[0].env.compiled)
+    return sample([(folder, str(folder))], SampleConfig(n=6, seed=4, question_share=1.0), TemplateRealizer()).tasks
 
 
 @pytest.fixture(scope="module")
@@ -256,3 +262,82 @@ def test_a_task_from_another_spec_version_is_refused(tasks, tmp_path):
     missing = dataclasses.replace(task, env=EnvRef("airline", "travel", str(tmp_path / "gone"), "x", None))
     with pytest.raises(RewardError, match="cannot read"):
         Scorer().score(missing, [])
+
+
+# ---------------------------------------------------------------- question turns
+
+
+def test_a_question_scores_the_answer_in_an_unchanged_state(questions, scorer):
+    assert len(questions) == 6
+    several = next(t for t in questions if len(t.turns[0].answer_facts) >= 2)
+    for task in questions:
+        (turn,) = task.turns
+        assert turn.kind == "question"
+        truth = score_messages(task, list(task.messages), scorer=scorer)
+        assert truth.reward == 1.0 and truth.exact and truth.turns[0].answer == 1.0
+        nothing = score(task, [], scorer=scorer)
+        assert nothing.reward == 0.0 and nothing.turns[0].state == 1.0 and nothing.turns[0].answer == 0.0
+        assert not nothing.exact  # the state is right, but nothing was answered
+        closing = {0: task.messages[-1]["content"]}
+        looked_up = score(task, _calls(task), scorer=scorer)  # the calls, no answer
+        guessed = score(task, [], answers=closing, scorer=scorer)  # the answer, no calls
+        assert looked_up.reward == pytest.approx(0.5) and guessed.reward == pytest.approx(0.5)
+    # Half the facts: half the answer term.
+    facts = several.turns[0].answer_facts
+    partial = score(several, _calls(several), answers={0: f"It is {_say(facts[0])}."}, scorer=scorer)
+    assert partial.turns[0].answer == pytest.approx(1 / len(facts)) and 0.5 < partial.reward < 1.0
+    # A write while answering: the state term is lost and the extra call charged, however right the answer.
+    task = questions[0]
+    user = scorer.environment(task).rows("User")[0]["id"]
+    card = ModelCall("add_credit_card", {"user": user, "brand": "Visa", "last_four": "1234"}, 0)
+    wrote = score(task, [*_calls(task), card], answers={0: task.messages[-1]["content"]}, scorer=scorer)
+    assert wrote.turns[0].state == 0.0 and wrote.turns[0].extra == 1 and wrote.reward < 0.5
+
+
+def _say(value) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def test_a_live_question_episode_takes_the_final_message_as_the_answer(questions, scorer):
+    task = questions[0]
+    episode = Episode(task, scorer)
+    episode.reset()
+    for call in task.calls:
+        episode.call(call.tool, call.arguments)
+    assert episode.reward() == pytest.approx(0.5)
+    episode.answer("Let me check.")
+    episode.observe([{"role": "assistant", "content": task.messages[-1]["content"]}])
+    assert episode.answers == {0: task.messages[-1]["content"]} and episode.reward() == 1.0
+
+
+def test_answer_facts_are_found_in_their_usual_spellings():
+    from envdsl.reward.answer import answer_share
+
+    found = [
+        (1096.0, "The refund is $1,096.00."),
+        (1096.0, "1096 in total"),
+        (3, "You have three of them."),
+        ("on_time", "It is on time."),
+        ("delayed", "Status: DELAYED"),
+        ("2026-03-06", "It leaves on March 6th, 2026."),
+        ("2026-03-06", "6 Mar"),
+        ("2026-03-06T21:55:00", "on 2026-03-06 at 9:55 pm"),
+        ("2026-03-06T09:00:00", "March 6 at 09:00"),
+        (True, "Yes, it is."),
+        ("MA102-20260306", "flight MA102-20260306"),
+    ]
+    for fact, text in found:
+        assert answer_share([fact], text) == 1.0, (fact, text)
+    missed = [
+        (1096.0, "1,906.00"),
+        (3, "R1003"),
+        (3, "13 files"),
+        ("delayed", "not delayedness"),
+        ("2026-03-06", "March 16, 2026"),
+        ("2026-03-06T21:55:00", "March 6 at 9:55 am"),
+        (False, "it is true"),
+    ]
+    for fact, text in missed:
+        assert answer_share([fact], text) == 0.0, (fact, text)
+    assert answer_share([], "") == 1.0 and answer_share([1], None) == 0.0
+    assert answer_share([1, "booked"], "1 booked") == 1.0 and answer_share([1, "booked"], "one") == 0.5
