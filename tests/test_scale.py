@@ -186,3 +186,34 @@ def test_verify_on_ray_writes_the_same_records_as_a_local_run(ray_local, tmp_pat
     # Each environment was a shard; the verdicts are reported in the order given.
     verdicts = [line.split(":")[0] for line in on_ray.output.splitlines() if line.startswith("ok")]
     assert verdicts == ["ok      travel/airline", "ok      commerce/retail"]
+
+
+def test_sample_on_ray_writes_the_same_bytes_as_a_local_run(ray_local, tmp_path: Path) -> None:
+    from envdsl.sample.cli import sample_command
+    from envdsl.verify.status import write_record
+
+    folders = compile_into(tmp_path / "compiled", [Path(AIRLINE), Path(RETAIL)])
+    for folder in folders:
+        write_record(folder, passed=True, settings={"fixture": "tests"}, findings=[])  # stands in for `envdsl verify`
+    runner = CliRunner()
+    outputs = {}
+    for name, extra in (("local", []), ("ray", ["--ray", "local"])):
+        out = tmp_path / name / "tasks.jsonl"
+        done = runner.invoke(sample_command, [*map(str, folders), "--n", "8", "--seed", "3", "--out", str(out), *extra])
+        assert done.exit_code == 0, done.output
+        outputs[name] = [
+            out.read_bytes(),
+            *(out.with_name(f"tasks.{p}").read_bytes() for p in ("summary.json", "drops.jsonl")),
+        ]
+    assert outputs["ray"] == outputs["local"]
+    assert outputs["local"][0].count(b"\n") == 8
+
+
+def test_sample_ray_flag_without_ray_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from envdsl.sample.cli import sample_command
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` now fails as if it were not installed
+    result = CliRunner().invoke(sample_command, ["compiled/", "--n", "1", "--out", str(tmp_path / "t.jsonl"), "--ray"])
+    assert result.exit_code == 2
+    assert result.output == f"error: --ray needs Ray, which is not installed; install it with: {INSTALL_HINT}\n"
+    assert not (tmp_path / "t.jsonl").exists()
