@@ -17,6 +17,11 @@ with `write_record(..., settings={"fixture": "bench"})`, standing in for
   environment from its folder, replay, hash every table: the naive scorer).
 
 Medians over `--repeats` batches; ratios are to the raw replay.
+
+- streams: the three environments sampled together (`--n` tasks each) in
+  this process, in 2 local processes (`jobs=2`) and on a local Ray (when
+  installed), checking that the task files are byte-identical; wall times
+  include loading the environments in each worker (and Ray's start).
 """
 
 from __future__ import annotations
@@ -121,6 +126,7 @@ def bench_env(name: str, folder: Path, n: int, repeats: int) -> dict:
     rebuild_s = median_per_item(rebuild_all, min(5, len(tasks)), max(1, repeats // 2))
     return {
         "tasks": len(tasks),
+        "questions": summary["questions"],
         "calls": calls,
         "environment_load_s": round(load_s, 4),
         "sampling_s": round(sampling_s, 4),
@@ -146,6 +152,33 @@ def bench_env(name: str, folder: Path, n: int, repeats: int) -> dict:
     }
 
 
+def bench_streams(folders: dict[str, Path], n: int) -> dict:
+    """One run over all environments, by each engine; the outputs must be the same bytes."""
+    from envdsl.sample.task import dump_task
+    from envdsl.scale.ray_env import RayUnavailable, import_ray
+
+    pairs = [(folder, str(folder)) for folder in folders.values()]
+    config = SampleConfig(n=n * len(pairs), seed=1)
+    engines: list[tuple[str, dict]] = [("one_process", {"jobs": 1}), ("processes_2", {"jobs": 2})]
+    try:
+        import_ray()
+        engines.append(("local_ray_2_cpus", {"ray_address": "local", "jobs": 2}))
+    except RayUnavailable:
+        pass
+    out: dict = {"tasks": config.n}
+    reference = None
+    for name, options in engines:
+        started = time.perf_counter()
+        result = sample(pairs, config, TemplateRealizer(), **options)
+        seconds = time.perf_counter() - started
+        lines = [dump_task(t) for t in result.tasks]
+        reference = reference or lines
+        out[name] = {"wall_s": round(seconds, 3), "streams": result.streams, "rounds": result.rounds}
+        out[name]["same_bytes_as_one_process"] = lines == reference
+        assert lines == reference, f"{name} wrote other tasks than one process"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=40)
@@ -159,6 +192,9 @@ def main() -> None:
             print(f"{name}: sampling {args.n} tasks ...", file=sys.stderr)
             results[name] = bench_env(name, folder, args.n, args.repeats)
             print(json.dumps(results[name], indent=2), file=sys.stderr)
+        print("streams: one process, 2 processes, a local Ray ...", file=sys.stderr)
+        streams = bench_streams(folders, args.n)
+        print(json.dumps(streams, indent=2), file=sys.stderr)
     report = {
         "benchmark": "bench/sample.py",
         "settings": {"n": args.n, "repeats": args.repeats, "seed": 1, "realizer": "template"},
@@ -167,6 +203,7 @@ def main() -> None:
         "reward ratios are to a raw replay of the same calls measured in the same run; "
         "the machine was shared with other jobs, so absolute times are noisy, ratios less so",
         "envs": results,
+        "streams": streams,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n", encoding="utf-8")
