@@ -334,14 +334,16 @@ class EnvSampler:
         all_answers: list[Any] = []
         for plan, expected_hash, diff, result in turns:
             facts = plan.facts
+            ask = plan.answer.ask(plan.goal.returns) if plan.answer is not None else ""
             request = Request(
                 self.env,
                 plan.turn,
-                plan.goal.doc,
+                # A realizer that reads the whole description (an LLM) learns what the user asks from it too.
+                f"{plan.goal.doc.strip()} The user wants to know {ask}." if ask else plan.goal.doc,
                 tuple(facts),
                 {f.subject: self._subject_entity(plan.goal, f.subject) for f in facts},
                 f"{self.config.seed}:{self.env.name}:{attempt}:{plan.turn}",
-                plan.answer.ask(plan.goal.returns) if plan.answer is not None else "",
+                ask,
             )
             text = self.realizer.realize(request)
             leak = self._leak(text, internal_keys)
