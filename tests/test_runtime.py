@@ -294,3 +294,39 @@ def test_strings_with_nul_or_lone_surrogates_are_invalid_arguments() -> None:
     for bad, why in (("ab\x00c", "without NUL characters"), ("\ud800abc", "no lone surrogates")):
         result = env.call("report_card_lost", {"customer": "x", "card": "y", "new_last_four": bad})
         assert result.error == "InvalidArguments" and why in (result.message or "")
+
+
+NOT_IN_SPEC = """
+env not_in {
+  title "Not in"
+  domain testing
+  description "`not in` over an optional field, in SQL (find, count) and in Python (a parameter)."
+  seed "not_in.seed.yaml"
+  entity Note {
+    key id: int
+    tag: str? = none
+  }
+  tool untagged_or_other_count() -> int {
+    return count(n in Note where n.tag not in ["a"])
+  }
+  tool untagged_or_other() -> list<Note> {
+    return find n in Note where n.tag not in ["a"] order by n.id
+  }
+  tool negated_in(tags: list<str>) -> int {
+    return count(n in Note where not (n.tag in tags))
+  }
+  tool allowed(tag: str?) -> bool {
+    return tag not in ["a", "b"]
+  }
+}
+"""
+
+
+def test_not_in_is_two_valued_in_sql_and_python(tmp_path: Path) -> None:
+    (tmp_path / "not_in.envdsl").write_text(NOT_IN_SPEC)
+    (tmp_path / "not_in.seed.yaml").write_text("Note:\n  - {id: 1, tag: a}\n  - {id: 2, tag: b}\n  - {id: 3}\n")
+    env = Environment.load(tmp_path / "not_in.envdsl")
+    assert env.call("untagged_or_other_count", {}).value == 2  # b and the untagged note
+    assert [row["id"] for row in env.call("untagged_or_other", {}).value] == [2, 3]
+    assert env.call("negated_in", {"tags": ["a"]}).value == 2
+    assert [env.call("allowed", {"tag": tag}).value for tag in ("a", "c", None)] == [False, True, True]

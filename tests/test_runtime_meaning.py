@@ -141,6 +141,12 @@ def exprs(type_: t.Type, depth: int = 3) -> st.SearchStrategy[ir.Expr]:
             st.builds(
                 lambda a, items: binary("in", a, ir.ListLit(tuple(items), t.ListT(t.INT), SPAN), t.BOOL), sub(t.INT), st.lists(sub(t.INT), max_size=3)
             ),
+            # An optional left side: SQL's `NULL IN (…)` is NULL, which `not` (and `not in`) must not turn into false.
+            st.builds(
+                lambda a, items: binary("in", a, ir.ListLit(tuple(items), t.ListT(t.OptionalT(t.STR)), SPAN), t.BOOL),
+                exprs(t.OptionalT(t.STR), 0),
+                st.lists(st.one_of(sub(t.STR), st.just(lit(None, t.NONE))), min_size=1, max_size=3),
+            ),
         ]
     elif k == "date":
         options += [
@@ -256,3 +262,25 @@ def test_sql_python_and_the_evaluator_agree(type_: tuple[t.Type, ir.Expr], rows:
     for name, got in (("sql", sql_values(expr, typed_rows)), ("python", python_values(expr, typed_rows))):
         for want, value, row in zip(expected, got, typed_rows):
             assert same(want, value, ty), f"{name}: {value!r} != evaluator {want!r}\nexpr={expr}\nrow={row}"
+
+
+def test_not_over_in_with_a_none_left_side_is_true_everywhere() -> None:
+    # SQL's `NULL IN (…)` is NULL and `NOT NULL` is NULL: the generated SQL coalesces an optional
+    # left side, so `not (x in xs)` and `x not in xs` hold for a none x, as in Python and the evaluator.
+    row = {"i": 1, "j": 0, "f": 0.0, "m": Decimal("0"), "s": "", "b": False, "d": dt.date(2026, 1, 1)}
+    row["dt"] = dt.datetime(2026, 1, 1)
+    rows = [{"id": n, **row, "os": os} for n, os in enumerate([None, "a", "b"], start=1)]
+    cases = [
+        [lit("a", t.STR)],
+        [lit("a", t.STR), lit(None, t.NONE)],
+        [lit(None, t.NONE)],
+    ]
+    for items in cases:
+        is_in = binary("in", attr("os"), ir.ListLit(tuple(items), t.ListT(t.OptionalT(t.STR)), SPAN), t.BOOL)
+        for expr in (is_in, ir.Unary("not", is_in, t.BOOL, SPAN)):
+            expected = [oracle(expr, r) for r in rows]
+            none_listed = any(i.value is None for i in items)
+            assert None not in expected and bool(expected[0]) == (none_listed if expr is is_in else not none_listed)
+            for values in (sql_values(expr, rows), python_values(expr, rows)):
+                assert None not in values, expr
+                assert [bool(v) for v in values] == [bool(v) for v in expected], expr

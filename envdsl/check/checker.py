@@ -841,6 +841,7 @@ class Checker:
                 right_scope.narrowed.update(dict(pairs))
             right = self.expect_bool(node.right, right_scope, ctx, f"on the right of `{op}`")
             return ir.Binary(op, left, right, t.BOOL, node.span)
+        written, op = op, ("in" if op == "not in" else op)  # `x not in xs` is `not (x in xs)` once typed
         # Check the side that gives context first, so that a decimal literal
         # or a bare enum value on the other side takes its type.
         outer = expected if op in ("+", "-", "*", "/", "%") else None
@@ -858,8 +859,10 @@ class Checker:
                 help = "compare a row with a row (or its key field with a key)"
             else:
                 help = None
-            self.error(messages.bad_operands(node.span, op, str(left.type), str(right.type), help=help))
+            self.error(messages.bad_operands(node.span, written, str(left.type), str(right.type), help=help))
             return _error_expr(node.span)
+        if written == "not in":
+            return ir.Unary("not", ir.Binary(op, left, right, result, node.span), result, node.span)
         return ir.Binary(op, left, right, result, node.span)
 
     def _needs_context(self, node: ast.Expr, scope: Scope) -> bool:

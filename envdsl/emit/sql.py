@@ -399,6 +399,13 @@ class SqlCompiler:
         return f"strftime('%Y-%m-%dT%H:%M:%S', {shift}, 'unixepoch')"
 
     def _in(self, e: ir.Binary, scope: Scope) -> str:
+        sql = self._in_list(e, scope)
+        # SQL's IN is three-valued: `NULL IN (…)` is NULL, and `NOT NULL` is NULL again, so
+        # `not (x in xs)` (and `x not in xs`) would drop the rows whose x is none. The language's
+        # `in` is two-valued (Python's `None in (…)` is False), so an optional left side is coalesced.
+        return f"COALESCE({sql}, 0)" if _is_optional(e.left.type) and sql != "0" else sql
+
+    def _in_list(self, e: ir.Binary, scope: Scope) -> str:
         right = e.right
         if isinstance(right, ir.ListLit) and not right.items:
             return "0"  # before compiling the left side: it would bind a parameter the text never uses

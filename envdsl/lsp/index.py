@@ -587,6 +587,7 @@ class _Builder:
             self.expr(node.right, scope, scalar("bool"))
             return scalar("bool")
         outer = expected if op in ("+", "-", "*", "/", "%") else None
+        op = "in" if op == "not in" else op  # typed alike
         if self._is_bare_value(node.left, scope) and not self._is_bare_value(node.right, scope):
             right = self.expr(node.right, scope, outer)
             left = self.expr(node.left, scope, right.base if op != "in" else (right.inner or UNKNOWN))

@@ -138,7 +138,7 @@ class Unary:
 
 @dataclass(frozen=True, slots=True)
 class Binary:
-    op: str  # "or" "and" "==" "!=" "<" "<=" ">" ">=" "in" "+" "-" "*" "/" "%"
+    op: str  # "or" "and" "==" "!=" "<" "<=" ">" ">=" "in" "not in" "+" "-" "*" "/" "%"
     left: Expr
     right: Expr
     span: Span

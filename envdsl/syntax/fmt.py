@@ -224,7 +224,7 @@ def _render(doc: Doc, width: int = WIDTH) -> str:
 _QUANTIFIER, _OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _NEG, _POSTFIX, _ATOM = range(10)
 _BINARY_PREC = {
     "or": _OR, "and": _AND,
-    "==": _COMPARE, "!=": _COMPARE, "<": _COMPARE, "<=": _COMPARE, ">": _COMPARE, ">=": _COMPARE, "in": _COMPARE,
+    "==": _COMPARE, "!=": _COMPARE, "<": _COMPARE, "<=": _COMPARE, ">": _COMPARE, ">=": _COMPARE, "in": _COMPARE, "not in": _COMPARE,
     "+": _SUM, "-": _SUM, "*": _PRODUCT, "/": _PRODUCT, "%": _PRODUCT,
 }  # fmt: skip
 

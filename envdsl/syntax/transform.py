@@ -295,6 +295,7 @@ class ToAst(Transformer):
     gt = _binary(">")
     ge = _binary(">=")
     in_op = _binary("in")
+    not_in_op = _binary("not in")
     add = _binary("+")
     sub = _binary("-")
     mul = _binary("*")
