@@ -19,6 +19,7 @@ import click
 from envdsl.corpus import corpus_command
 from envdsl.diagnostics.diagnostic import Diagnostic, has_errors
 from envdsl.diagnostics.render import FORMATS, render, summary, to_json
+from envdsl.files import write_atomic
 from envdsl.graph.cli import graph_command
 from envdsl.importers.cli import import_command
 from envdsl.llm.cli import propose_command, revise_command, scenarios_command
@@ -230,10 +231,7 @@ main.add_command(import_command)
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves half a file."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    Path(tmp.name).replace(path)
+    write_atomic(path, text)
 
 
 def run() -> int:

@@ -15,12 +15,13 @@ note.
 from __future__ import annotations
 
 import difflib
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+from envdsl.files import write_atomic
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 DEFAULT_TARGET = "README.md"
@@ -140,10 +141,7 @@ def _default_target(paths: tuple[Path, ...]) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a killed run never leaves half a file."""
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    Path(tmp.name).replace(path)
+    write_atomic(path, text)
 
 
 @click.command("corpus")

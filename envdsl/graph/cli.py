@@ -13,18 +13,12 @@ from pathlib import Path
 
 import click
 
+from envdsl.files import write_atomic
 from envdsl.graph import FORMATS
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Via a temporary sibling and a rename, so a killed run never leaves half a file."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(data)
-    os.replace(tmp.name, path)
+    write_atomic(path, data)
 
 
 def load_ir(path: Path):

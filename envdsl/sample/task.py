@@ -15,12 +15,12 @@ reward agree on every byte.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from envdsl.files import write_atomic
 
 FORMAT = "envdsl-task/2"
 READABLE = ("envdsl-task/1", FORMAT)  # /1 had no question turns: a /1 file reads as is
@@ -295,10 +295,4 @@ def dump_task(task: Task) -> str:
 
 def dump_tasks(tasks: Iterable[Task], path: str | Path) -> Path:
     """Write tasks as JSONL atomically (a temporary file renamed into place)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        for task in tasks:
-            tmp.write(dump_task(task) + "\n")
-    os.replace(tmp.name, path)
-    return path
+    return write_atomic(path, "".join(dump_task(task) + "\n" for task in tasks))

@@ -21,13 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from envdsl.files import write_atomic
 from envdsl.train.errors import TrainError
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, path)
+    write_atomic(path, text)
 
 
 def device_info() -> dict[str, Any]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from envdsl.files import write_atomic
+
 RECORD = "verification.json"
 
 
@@ -92,9 +94,6 @@ def write_record(
     stats: dict[str, Any] | None = None,
 ) -> Path:
     """Write `verification.json` for the compiled folder as it is now (atomically)."""
-    import os
-    import tempfile
-
     folder = Path(compiled_dir)
     record = {
         "generated": "by envdsl verify; do not edit",
@@ -106,7 +105,4 @@ def write_record(
     }
     # ASCII escapes: a finding's arguments may hold text that is not valid Unicode (a lone surrogate).
     text = json.dumps(record, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as tmp:
-        tmp.write(text)
-    os.replace(tmp.name, folder / RECORD)
-    return folder / RECORD
+    return write_atomic(folder / RECORD, text)
