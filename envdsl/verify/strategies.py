@@ -169,14 +169,18 @@ class ArgumentStrategies:
 
     def invalid(self, type_: t.Type, can_be_null: bool) -> st.SearchStrategy[Any]:
         """A value the argument validator must reject for `type_`."""
+        return st.sampled_from(self.invalid_values(type_, can_be_null))
+
+    def invalid_values(self, type_: t.Type, can_be_null: bool) -> list[Any]:
+        """Every value `invalid` draws from, the subtle ones (a money amount with three decimals) included."""
         base = t.strip_optional(type_)
         options: list[Any] = [{"an": "object"}]
         if not can_be_null:
             options.append(None)
         if isinstance(base, t.ListT):
             options += ["not a list"]
-            inner = self.invalid(base.inner, can_be_null=isinstance(base.inner, t.OptionalT))
-            return st.one_of(st.sampled_from(options), inner.map(lambda item: [item]))
+            inner = self.invalid_values(base.inner, can_be_null=isinstance(base.inner, t.OptionalT))
+            return options + [[item] for item in inner]
         if isinstance(base, t.EnumT):
             options += ["not_a_" + base.values[0], 3]
         elif isinstance(base, t.EntityT):
@@ -193,7 +197,7 @@ class ArgumentStrategies:
                 "date": ["2026-02-30", "2026/03/01", 20260301, "2026-03-01T09:00:00"],
                 "datetime": ["2026-03-01 09:00:00", "2026-13-01T00:00:00", "2026-03-01"],
             }[base.kind]
-        return st.sampled_from(options)
+        return options
 
 
 def _money_json(value: Decimal | float | int) -> float | int:
