@@ -294,7 +294,7 @@ def _mutate(tokens: list[str], mutations: list[tuple[str, int, int]]) -> str:
     return "".join(t + ("\n" if t.startswith("//") else " ") for t in tokens)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.sampled_from(range(len(_SEEDS))), mutations=st.lists(_mutation, min_size=1, max_size=4))
 def test_mutated_fixtures_never_make_fmt_raise(seed: int, mutations: list[tuple[str, int, int]]) -> None:
     text = _mutate(_SEED_TOKENS[seed], mutations)

@@ -241,14 +241,16 @@ def test_prelude_is_clean() -> None:
     assert outcome.env is not None, [d.message for d in outcome.diagnostics if d.is_error]
 
 
+# The issue asks for at least 5,000 examples a CI run: 800 + 400 + 6 × 350 + 1,800 = 5,100 here, with the
+# most where an example is cheapest (a whole generated program costs about 6× a mutated spec).
 @pytest.mark.slow
-@_settings(1800)
+@_settings(800)
 @given(text=ANY_PROGRAMS)
 def test_grammar_programs_get_diagnostics_never_exceptions(text: str) -> None:
     run_front_end(text, "generated.envdsl")
 
 
-@_settings(900)
+@_settings(400)
 @given(text=CLEAN_PROGRAMS)
 def test_grammar_programs_without_keyword_names_parse(text: str) -> None:
     outcome = run_front_end(text, "generated.envdsl")
@@ -399,7 +401,7 @@ def test_mutated_specs_get_diagnostics_never_exceptions(specs: list[Spec], mutat
 
 
 @pytest.mark.slow
-@_settings(600)
+@_settings(1800)
 @given(data=st.data())
 def test_specs_under_several_mutations_get_diagnostics_never_exceptions(specs: list[Spec], data: st.DataObject) -> None:
     chosen = data.draw(st.lists(st.sampled_from(MUTATIONS), min_size=2, max_size=5), label="mutations")

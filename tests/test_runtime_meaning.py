@@ -250,7 +250,7 @@ def same(a: Any, b: Any, type_: t.Type) -> bool:
     return a == b and type(a) is type(b) or a == b
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     type_=st.sampled_from([t.INT, t.FLOAT, t.MONEY, t.STR, t.BOOL, t.DATE, t.DATETIME, t.DURATION]).flatmap(lambda ty: st.tuples(st.just(ty), exprs(ty))),
     rows=rows_strategy,
