@@ -77,8 +77,10 @@ class ToolArguments:
         self._filters: dict[tuple[str, str], tuple[list[ir.Let], list[ir.Expr]]] = {}
         self._fit_reads: dict[tuple[str, str], tuple[str, ...]] = {}
         self._reach_state: object = None
-        self._reach_cache: dict[str, list[tuple[dict[str, Any], frozenset]]] = {}
+        self._reach_cache: dict[str, list[tuple[dict[str, Any], frozenset, frozenset]]] = {}
+        self._key = {e.name: e.key for e in session.env.entities}
         self._fit_cache: dict[tuple[str, str], tuple[tuple[int, ...], set[Any] | None]] = {}
+        self._same_named_fields: dict[tuple[str, str], list[str]] = {}
         self._links: dict[str, list[tuple[str, str]]] = {
             e.name: [(f.name, ref) for f in e.fields if (ref := _entity_of(f.type)) is not None]
             for e in session.env.entities
@@ -116,6 +118,10 @@ class ToolArguments:
                         args[param.name] = drawn[self.env.entity(entity).key]
                         chosen.append((entity, drawn))
                         continue
+                tied = self._tied_values(tool.name, param, chosen) if entity is None and chosen else []
+                if tied and draw(st.integers(0, 99)) < 50:
+                    args[param.name] = draw(st.sampled_from(tied))
+                    continue
                 value = draw(strategy)
                 args[param.name] = value
                 if entity is not None and not isinstance(value, list):
@@ -125,6 +131,29 @@ class ToolArguments:
             return args
 
         return arguments()
+
+    def _tied_values(self, tool: str, param: ir.Param, chosen: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        """Values of the fields named like a scalar parameter, in the rows tied to the rows already chosen.
+
+        `submit_meter_reading(meter, kwh_total)` requires `kwh_total` at least the meter's last reading
+        and not far above it: a number drawn from anywhere almost never fits, the `kwh_total` of one
+        of that meter's readings often does. Sorted, so that a run depends only on the seed."""
+        fields = self._same_named_fields.get((tool, param.name))
+        if fields is None:
+            want = t.strip_optional(param.type)
+            fields = self._same_named_fields[(tool, param.name)] = [
+                e.name
+                for e in self.env.entities
+                for f in e.fields
+                if f.name == param.name and isinstance(want, t.Scalar) and t.strip_optional(f.type) == want
+            ]
+        values = {
+            repr(row[param.name]): row[param.name]
+            for entity in fields
+            for row in self.related(entity, chosen)
+            if row[param.name] is not None
+        }
+        return [values[k] for k in sorted(values)]
 
     def _guided_row(
         self,
@@ -181,20 +210,31 @@ class ToolArguments:
         return self.oracle.row(entity, key)
 
     def related(self, entity: str, chosen: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-        """Rows of `entity` tied to a row already chosen: they reach a common row through at most
-        two references each (`line.order.customer == customer` needs a line of that customer's order)."""
-        wanted: set[tuple[str, Any]] = set()
-        for other_entity, other in chosen:
-            wanted |= self.reach(other_entity, other)
+        """Rows of `entity` tied to a row already chosen: those that reference a chosen row or are
+        referenced by one (`meter.account == account`), not a chosen row itself, when there are any;
+        otherwise those that reach a common row through at most two references each
+        (`line.order.customer == customer`, or another account of the same customer)."""
         version = tuple(self.oracle.versions.values())
         if version != self._reach_state:
             self._reach_state, self._reach_cache = version, {}
         reaches = self._reach_cache.get(entity)
         if reaches is None:
             reaches = self._reach_cache[entity] = [
-                (row, self.reach(entity, row)) for row in self.oracle.json_rows[entity]
+                (row, self.reach(entity, row, depth=1), self.reach(entity, row)) for row in self.oracle.json_rows[entity]
             ]
-        return [row for row, reach in reaches if reach & wanted]
+        direct: set[tuple[str, Any]] = set()
+        wanted: set[tuple[str, Any]] = set()
+        for other_entity, other in chosen:
+            direct |= self.reach(other_entity, other, depth=1)
+            wanted |= self.reach(other_entity, other)
+        chosen_rows = {(e, row[self._key[e]]) for e, row in chosen}
+        direct -= chosen_rows
+        tied = []
+        for row, near, _ in reaches:
+            me = (entity, row[self._key[entity]])
+            if me not in chosen_rows and ((near - {me}) & chosen_rows or me in direct):
+                tied.append(row)
+        return tied or [row for row, _, far in reaches if far & wanted]
 
     def reach(self, entity: str, row: dict[str, Any], depth: int = 2) -> frozenset[tuple[str, Any]]:
         """The row itself and the rows it references, up to `depth` hops."""
