@@ -111,7 +111,12 @@ class ToolArguments:
                 if entity is not None:
                     mode = draw(st.integers(0, 99))
                     row = self._guided_row(
-                        tool, param.name, entity, chosen, related=bool(chosen) and mode < 75, fit=mode % 2 == 0
+                        tool,
+                        param.name,
+                        entity,
+                        chosen,
+                        related=bool(chosen) and mode < 75,
+                        fit=mode % 2 == 0,
                     )
                     if row is not None:
                         drawn = draw(st.sampled_from(row))
@@ -150,7 +155,7 @@ class ToolArguments:
         values = {
             repr(row[param.name]): row[param.name]
             for entity in fields
-            for row in self.related(entity, chosen)
+            for row in self.related(entity, chosen, direct=True)
             if row[param.name] is not None
         }
         return [values[k] for k in sorted(values)]
@@ -209,11 +214,15 @@ class ToolArguments:
     def row(self, entity: str, key: Any) -> dict[str, Any] | None:
         return self.oracle.row(entity, key)
 
-    def related(self, entity: str, chosen: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
-        """Rows of `entity` tied to a row already chosen: those that reference a chosen row or are
-        referenced by one (`meter.account == account`), not a chosen row itself, when there are any;
-        otherwise those that reach a common row through at most two references each
-        (`line.order.customer == customer`, or another account of the same customer)."""
+    def related(
+        self, entity: str, chosen: list[tuple[str, dict[str, Any]]], *, direct: bool = False
+    ) -> list[dict[str, Any]]:
+        """Rows of `entity` tied to a row already chosen: those that reach a common row through at
+        most two references each (`line.order.customer == customer`, another account of the same
+        customer). With `direct`, first those that reference a chosen row or are referenced by one
+        (`meter.account == account`), when there are any: for the values of scalar arguments
+        (`_tied_values`). Entity arguments are never drawn direct: the row a chosen one references is
+        exactly the wrong one for `swap_section(enrollment, new_section)`."""
         version = tuple(self.oracle.versions.values())
         if version != self._reach_state:
             self._reach_state, self._reach_cache = version, {}
@@ -222,17 +231,17 @@ class ToolArguments:
             reaches = self._reach_cache[entity] = [
                 (row, self.reach(entity, row, depth=1), self.reach(entity, row)) for row in self.oracle.json_rows[entity]
             ]
-        direct: set[tuple[str, Any]] = set()
+        near_chosen: set[tuple[str, Any]] = set()
         wanted: set[tuple[str, Any]] = set()
         for other_entity, other in chosen:
-            direct |= self.reach(other_entity, other, depth=1)
+            near_chosen |= self.reach(other_entity, other, depth=1)
             wanted |= self.reach(other_entity, other)
         chosen_rows = {(e, row[self._key[e]]) for e, row in chosen}
-        direct -= chosen_rows
+        near_chosen -= chosen_rows
         tied = []
-        for row, near, _ in reaches:
+        for row, near, _ in reaches if direct else ():
             me = (entity, row[self._key[entity]])
-            if me not in chosen_rows and ((near - {me}) & chosen_rows or me in direct):
+            if me not in chosen_rows and ((near - {me}) & chosen_rows or me in near_chosen):
                 tied.append(row)
         return tied or [row for row, _, far in reaches if far & wanted]
 
