@@ -137,6 +137,10 @@ class Planner:
                 for name, value in row.items():
                     self.column_values.setdefault(name, []).append(value)
 
+    def restart_ids(self) -> None:
+        """Number the calls of a new candidate from `call_0` again."""
+        self._next_id = 0
+
     def new_id(self) -> str:
         call_id = f"call_{self._next_id}"
         self._next_id += 1

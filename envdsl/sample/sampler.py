@@ -158,10 +158,7 @@ class EnvSampler:
         wanted = 1
         if config.max_goals >= 2 and rng.random() < config.multi_share:
             wanted = rng.randint(2, config.max_goals)
-        environment = self.environment
-        environment.reset()
-        self.index.refresh()
-        self.planner._next_id = 0
+        environment = self._start_candidate()
         outcome = Outcome(None)
         turns: list[tuple[TurnPlan, str, dict, dict]] = []
         touched: dict[int, dict[str, set]] = {}
@@ -211,13 +208,17 @@ class EnvSampler:
             outcome.task = task_or_drop
         return outcome
 
+    def _start_candidate(self):
+        """The seeded state, its index and call numbering, as every candidate starts from them."""
+        self.environment.reset()
+        self.index.refresh()
+        self.planner.restart_ids()
+        return self.environment
+
     def question(self, attempt: int, rng: random.Random) -> Outcome:
         """A one-turn question: a read-only goal (one of the least used), calibrated so that the
         request has exactly one answer, which the final assistant message states."""
-        environment = self.environment
-        environment.reset()
-        self.index.refresh()
-        self.planner._next_id = 0
+        environment = self._start_candidate()
         outcome = Outcome(None, candidates=1)
         least = min(self.usage[t.name] for t in self.readers)
         goal = rng.choice([t for t in self.readers if self.usage[t.name] == least])

@@ -77,7 +77,7 @@ class ToolArguments:
         self._filters: dict[tuple[str, str], tuple[list[ir.Let], list[ir.Expr]]] = {}
         self._fit_reads: dict[tuple[str, str], tuple[str, ...]] = {}
         self._reach_state: object = None
-        self._reach_cache: dict[str, list[tuple[dict[str, Any], frozenset, frozenset]]] = {}
+        self._reach_cache: dict[tuple[str, int], list[tuple[dict[str, Any], frozenset]]] = {}
         self._key = {e.name: e.key for e in session.env.entities}
         self._fit_cache: dict[tuple[str, str], tuple[tuple[int, ...], set[Any] | None]] = {}
         self._same_named_fields: dict[tuple[str, str], list[str]] = {}
@@ -223,27 +223,35 @@ class ToolArguments:
         (`meter.account == account`), when there are any: for the values of scalar arguments
         (`_tied_values`). Entity arguments are never drawn direct: the row a chosen one references is
         exactly the wrong one for `swap_section(enrollment, new_section)`."""
+        chosen_rows = {(e, row[self._key[e]]) for e, row in chosen}
+        if direct:
+            near_chosen: set[tuple[str, Any]] = set()
+            for other_entity, other in chosen:
+                near_chosen |= self.reach(other_entity, other, depth=1)
+            near_chosen -= chosen_rows
+            tied = []
+            for row, near in self._reaches(entity, 1):
+                me = (entity, row[self._key[entity]])
+                if me not in chosen_rows and ((near - {me}) & chosen_rows or me in near_chosen):
+                    tied.append(row)
+            if tied:
+                return tied
+        wanted: set[tuple[str, Any]] = set()
+        for other_entity, other in chosen:
+            wanted |= self.reach(other_entity, other)
+        return [row for row, far in self._reaches(entity, 2) if far & wanted]
+
+    def _reaches(self, entity: str, depth: int) -> list[tuple[dict[str, Any], frozenset[tuple[str, Any]]]]:
+        """Every row of `entity` with what it reaches in `depth` hops, cached until the state changes."""
         version = tuple(self.oracle.versions.values())
         if version != self._reach_state:
             self._reach_state, self._reach_cache = version, {}
-        reaches = self._reach_cache.get(entity)
+        reaches = self._reach_cache.get((entity, depth))
         if reaches is None:
-            reaches = self._reach_cache[entity] = [
-                (row, self.reach(entity, row, depth=1), self.reach(entity, row)) for row in self.oracle.json_rows[entity]
+            reaches = self._reach_cache[(entity, depth)] = [
+                (row, self.reach(entity, row, depth)) for row in self.oracle.json_rows[entity]
             ]
-        near_chosen: set[tuple[str, Any]] = set()
-        wanted: set[tuple[str, Any]] = set()
-        for other_entity, other in chosen:
-            near_chosen |= self.reach(other_entity, other, depth=1)
-            wanted |= self.reach(other_entity, other)
-        chosen_rows = {(e, row[self._key[e]]) for e, row in chosen}
-        near_chosen -= chosen_rows
-        tied = []
-        for row, near, _ in reaches if direct else ():
-            me = (entity, row[self._key[entity]])
-            if me not in chosen_rows and ((near - {me}) & chosen_rows or me in near_chosen):
-                tied.append(row)
-        return tied or [row for row, _, far in reaches if far & wanted]
+        return reaches
 
     def reach(self, entity: str, row: dict[str, Any], depth: int = 2) -> frozenset[tuple[str, Any]]:
         """The row itself and the rows it references, up to `depth` hops."""
