@@ -118,7 +118,12 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool, show_diff: bool) -> N
         if show_diff:
             click.echo("".join(difflib.unified_diff(text.splitlines(True), formatted.splitlines(True), shown, shown)), nl=False)
         if not check_only:
-            _atomic_write(path, formatted)
+            try:
+                _atomic_write(path, formatted)
+            except OSError as error:  # a read-only folder, a full disk: the spec stays as it was
+                click.echo(f"error: cannot write {shown}: {error.strerror or error}", err=True)
+                changed.remove(shown)
+                failed = True
     verb = "would reformat" if check_only else "reformatted"
     for shown in changed:
         click.echo(f"{verb} {shown}", err=True)

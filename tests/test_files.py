@@ -49,3 +49,22 @@ def test_fmt_keeps_the_mode_of_the_spec(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "envdsl", "fmt", str(spec)], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert "entity A {\n    key id: int\n  }" in spec.read_text() and mode(spec) == 0o664
+
+
+def test_fmt_that_cannot_write_says_so_and_keeps_the_spec(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import envdsl.cli as cli
+
+    def refuse(path: Path, data: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    spec = tmp_path / "e.envdsl"
+    text = 'env e {\n  title "E"\n  domain d\n  entity A { key id: int }\n}\n'
+    spec.write_text(text)
+    monkeypatch.setattr(cli, "_atomic_write", refuse)
+    monkeypatch.setattr(sys, "argv", ["envdsl", "fmt", str(spec)])
+    assert cli.run() == 1
+    assert spec.read_text() == text
+    err = capsys.readouterr().err
+    assert f"error: cannot write {spec}: Permission denied" in err and "internal error" not in err
